@@ -1,0 +1,54 @@
+"""The analysis use case: configuration -> facts -> graph. Returns values, prints nothing."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from advisor.config import AdvisorConfig, load_config
+from advisor.errors import InputError
+from advisor.graph import DependencyGraph, build_graph
+from analyzers.codebase import NoPythonFiles, Progress, collect
+from analyzers.facts import CodebaseFacts
+
+
+@dataclass(frozen=True)
+class Analysis:
+    config: AdvisorConfig
+    facts: CodebaseFacts
+    graph: DependencyGraph
+
+
+def check_root(path: str) -> str:
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no such directory", "give the path of a repository to analyse")
+    if not os.path.isdir(path):
+        raise InputError(f"{path}: not a directory", "give the folder that holds the code, "
+                                                     "not a single file")
+    return os.path.realpath(path)
+
+
+def analyze_path(
+    path: str,
+    config_path: str | None = None,
+    *,
+    use_cache: bool = True,
+    cache_dir: str | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    root = check_root(path)
+    config = load_config(root, config_path)
+    scan = config.scan
+    if not use_cache:
+        scan = replace(scan, use_cache=False)
+    if cache_dir:
+        scan = replace(scan, cache_dir=cache_dir)
+    if jobs is not None:
+        scan = replace(scan, jobs=jobs)
+    try:
+        facts = collect(root, scan, progress) if progress else collect(root, scan)
+    except NoPythonFiles:
+        raise InputError(f"{path}: no Python files to analyse",
+                         "check the path, or the include/exclude globs in [tool.advisor]") from None
+    return Analysis(config=replace(config, scan=scan), facts=facts, graph=build_graph(facts))

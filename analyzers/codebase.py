@@ -1,0 +1,145 @@
+"""Collect the facts of a whole code base: discover, read, parse (cached, in parallel), name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from analyzers.cache import FactsCache, default_cache_dir
+from analyzers.discovery import discover
+from analyzers.encoding import decode as decode_facts
+from analyzers.facts import CodebaseFacts, ModuleFacts, ParsedSource, SkippedFile
+from analyzers.naming import assign_names
+from analyzers.source import DEFAULT_MAX_FILE_BYTES, Rejected, decode, read_bytes
+from analyzers.workers import default_jobs, parse_many
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class NoPythonFiles(Exception):
+    """The root holds no Python file that could be analysed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    source_roots: tuple[str, ...] = ()
+    default_excludes: bool = True
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    parse_timeout_s: float = 60.0
+    jobs: int = 0  # 0: one per available core
+    cache_dir: str | None = None  # None: the user cache directory
+    use_cache: bool = True
+
+
+_TRANSIENT = ("parsing took", "parser crashed", "ran out")
+
+
+def _largest_first(files):
+    def size(entry):
+        try:
+            return os.stat(entry.real_path).st_size
+        except OSError:
+            return 0
+
+    return sorted(files, key=lambda e: (-size(e), e.path))
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def collect(root: str, options: ScanOptions = ScanOptions(),
+            progress: Progress = _no_progress) -> CodebaseFacts:
+    real_root = os.path.realpath(root)
+    found = discover(real_root, options.include, options.exclude, options.default_excludes)
+    skipped = list(found.skipped)
+    shas: dict[str, str] = {}  # path -> sha256 of the files that could be read
+    results: dict[str, tuple[bool, object]] = {}  # sha256 -> (ok, encoded facts or reason)
+    cache = None
+    if options.use_cache:
+        try:
+            cache = FactsCache(options.cache_dir or default_cache_dir())
+        except Exception:  # noqa: BLE001 - an unusable cache must not stop the analysis
+            cache = None
+    fresh: list[tuple[str, bool, object]] = []
+    total = len(found.files)
+    counts = {"read": 0, "sent": 0}
+
+    def tasks():
+        """Read files (largest first, for load balance) and hand out those not cached."""
+        batch: list[tuple[str, str, str]] = []
+        for entry in _largest_first(found.files):
+            try:
+                source = decode(read_bytes(entry.real_path, options.max_file_bytes))
+            except Rejected as exc:
+                skipped.append(SkippedFile(entry.path, str(exc)))
+                continue
+            finally:
+                counts["read"] += 1
+            shas[entry.path] = source.sha256
+            batch.append((entry.path, source.sha256, source.text))
+            if len(batch) >= 64 or counts["read"] == total:
+                yield from _misses(batch)
+                batch = []
+        yield from _misses(batch)
+
+    def _misses(batch):
+        if cache is not None:
+            try:
+                results.update(cache.get_many({sha for _, sha, _ in batch} - set(results)))
+            except Exception:  # noqa: BLE001
+                pass
+        for _, sha, text in batch:
+            if sha not in results:
+                results[sha] = (False, "not parsed")  # placeholder; a duplicate is sent once
+                counts["sent"] += 1
+                yield sha, text
+
+    def on_result(sha: str, result: tuple[bool, object]) -> None:
+        results[sha] = result
+        fresh.append((sha, *result))
+        progress("parsing", counts["read"] if counts["read"] < total else len(fresh),
+                 total if counts["read"] < total else counts["sent"])
+
+    parse_many(tasks(), options.jobs or default_jobs(), options.parse_timeout_s, on_result)
+    if cache is not None:
+        try:
+            # failures caused by the environment (time limits, crashes) are not cached
+            cache.put_many(e for e in fresh if e[1] or not e[2].startswith(_TRANSIENT))
+        except Exception:  # noqa: BLE001
+            pass
+        finally:
+            cache.close()
+
+    parsed: dict[str, tuple[ParsedSource, str]] = {}
+    for path, sha in shas.items():
+        ok, value = results[sha]
+        if ok:
+            parsed[path] = (decode_facts(value), sha)
+        else:
+            skipped.append(SkippedFile(path, str(value)))
+    if not parsed:
+        raise NoPythonFiles(real_root)
+
+    naming = assign_names(
+        sorted(parsed), found.package_dirs,
+        [imp for source, _ in parsed.values() for imp in source.imports],
+        os.path.basename(real_root), options.source_roots,
+    )
+    modules = tuple(
+        ModuleFacts(path=path, name=naming.names[path][0], is_package=naming.names[path][1],
+                    sha256=sha, source=source)
+        for path, (source, sha) in sorted(parsed.items())
+    )
+    return CodebaseFacts(
+        root=real_root,
+        modules=modules,
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        source_roots=naming.source_roots,
+        notes=naming.notes,
+        stats={"files_found": total, "parsed": counts["sent"],
+               "from_cache": len(shas) - counts["sent"]},
+    )

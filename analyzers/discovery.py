@@ -1,0 +1,165 @@
+"""Finding the Python files under a root, without ever leaving it.
+
+Symlinks are resolved before anything is opened: a link whose target lies outside the root is
+recorded as skipped and never read; a directory link that leads back to a directory already on the
+walk is a loop and is recorded too. Nothing here opens a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analyzers.facts import SkippedFile
+
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        "node_modules", "__pycache__", "site-packages", "build", "dist", "venv", "env",
+        "htmlcov", "advisor-report",
+    }
+)
+"""Directory names skipped by default, besides hidden directories (``.git``, ``.venv``, ``.tox``
+...), ``*.egg-info`` and any directory holding a ``pyvenv.cfg`` (a virtualenv)."""
+
+PYTHON_SUFFIXES = (".py",)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFile:
+    path: str  # posix, relative to the root, as reached (through in-root links, if any)
+    real_path: str  # absolute, symlinks resolved; always inside the root
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    files: tuple[DiscoveredFile, ...]
+    package_dirs: frozenset[str]  # posix dirs (relative) that hold an __init__.py
+    skipped: tuple[SkippedFile, ...]
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """gitignore-like globs: ``*`` within a path part, ``**`` across parts; a pattern without a
+    slash matches a file or directory name at any depth."""
+    pattern = pattern.strip().rstrip("/")
+    anchored = "/" in pattern
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    body = "".join(out)
+    if not anchored:
+        body = "(?:.*/)?" + body
+    return re.compile(body + "(?:/.*)?")
+
+
+def matches_any(path: str, patterns: tuple[str, ...]) -> bool:
+    return any(_glob_regex(p).fullmatch(path) for p in patterns)
+
+
+def _is_within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def discover(
+    root: str,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    default_excludes: bool = True,
+) -> Discovery:
+    """Walk ``root`` (an existing directory) and list its Python files in sorted order."""
+    real_root = os.path.realpath(root)
+    files: list[DiscoveredFile] = []
+    skipped: list[SkippedFile] = []
+    package_dirs: set[str] = set()
+    # (logical relative dir, real dir, real dirs on the way down, for loop detection)
+    stack: list[tuple[str, str, frozenset[str]]] = [("", real_root, frozenset({real_root}))]
+    while stack:
+        rel_dir, real_dir, ancestors = stack.pop()
+        try:
+            with os.scandir(real_dir) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(SkippedFile(rel_dir or ".", f"directory not readable: {exc.strerror}"))
+            continue
+        names = {e.name for e in entries}
+        if "__init__.py" in names:
+            package_dirs.add(rel_dir)
+        subdirs: list[tuple[str, str]] = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                skipped.append(SkippedFile(rel, f"not readable: {exc.strerror}"))
+                continue
+            if is_link:
+                target = os.path.realpath(entry.path)
+                if not os.path.exists(target):
+                    if entry.name.endswith(PYTHON_SUFFIXES):
+                        skipped.append(SkippedFile(rel, "broken symlink"))
+                    continue
+                is_dir = os.path.isdir(target)
+                if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+                    continue
+                if not _is_within(target, real_root):
+                    skipped.append(SkippedFile(
+                        rel, "symlink to a location outside the analysed root; not read"))
+                    continue
+                if is_dir:
+                    if _excluded_dir(entry.name, rel, exclude, default_excludes, target):
+                        continue
+                    if target in ancestors:
+                        skipped.append(SkippedFile(rel, "symlink loop (links to a directory "
+                                                        "above itself); not followed"))
+                        continue
+                    subdirs.append((rel, target))
+                    continue
+                real_file = target
+            elif is_dir:
+                if _excluded_dir(entry.name, rel, exclude, default_excludes, entry.path):
+                    continue
+                subdirs.append((rel, os.path.join(real_dir, entry.name)))
+                continue
+            else:
+                if not entry.name.endswith(PYTHON_SUFFIXES):
+                    continue
+                real_file = os.path.join(real_dir, entry.name)
+            if exclude and matches_any(rel, exclude):
+                continue
+            if include and not matches_any(rel, include):
+                continue
+            files.append(DiscoveredFile(rel, real_file))
+        for rel, real in reversed(subdirs):
+            stack.append((rel, real, ancestors | {real}))
+    files.sort(key=lambda f: f.path)
+    skipped.sort(key=lambda s: s.path)
+    return Discovery(tuple(files), frozenset(package_dirs), tuple(skipped))
+
+
+def _excluded_dir(name: str, rel: str, exclude: tuple[str, ...], default_excludes: bool,
+                  path: str) -> bool:
+    if default_excludes:
+        if name.startswith(".") or name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info"):
+            return True
+        if os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            return True
+    return bool(exclude) and matches_any(rel, exclude)

@@ -1,0 +1,171 @@
+"""Parsing in worker processes, with a time limit per file.
+
+One pathological file (a parser that loops, a stack overflow that kills the process) costs that
+file, never the run: the worker is ended, the file is recorded with the reason, a new worker takes
+over. Each worker parses one file at a time so the time limit is per file and a worker keeps at
+most one tree in memory.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection, wait
+
+Task = tuple[str, str]  # (key, source text)
+Result = tuple[bool, object]  # (ok, encoded facts) or (False, reason)
+
+
+def parse_one(text: str) -> Result:
+    """Parse in this process. Returns (True, encoded facts) or (False, one-line reason)."""
+    import libcst
+
+    from analyzers.encoding import encode
+    from analyzers.pyparse import parse_source
+
+    try:
+        return True, encode(parse_source(text))
+    except libcst.ParserSyntaxError as exc:
+        message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
+        hint = ""
+        if "print " in text or "except " in text and ", e:" in text:
+            hint = " (Python 2 code? only Python 3 is analysed)"
+        return False, f"syntax error at line {exc.raw_line}, column {exc.raw_column}: {message}{hint}"
+    except RecursionError:
+        return False, "too deeply nested to parse"
+    except MemoryError:
+        return False, "ran out of memory while parsing"
+    except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, not the run
+        return False, f"parser failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+
+
+def _serve(conn: Connection) -> None:
+    import analyzers.pyparse  # noqa: F401 - load the parser before the clock starts
+
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        key, text = task
+        conn.send((key, parse_one(text)))
+
+
+class _Worker:
+    def __init__(self, ctx) -> None:
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        if not self.conn.poll(60) or self.conn.recv() != "ready":
+            raise RuntimeError("a parser worker process did not start")
+        self.key: str | None = None
+        self.started = 0.0
+
+    def give(self, key: str, text: str) -> None:
+        self.key, self.started = key, time.monotonic()
+        self.conn.send((key, text))
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def parse_many(
+    tasks: Iterable[Task],
+    jobs: int,
+    timeout: float,
+    on_result: Callable[[str, Result], None],
+) -> None:
+    """Parse every task; ``on_result(key, result)`` is called once per task, in completion order.
+
+    ``tasks`` is consumed lazily, one task whenever a worker is free, so the caller can read
+    files while the workers parse. Workers start only when the first task arrives.
+    """
+    pending = iter(tasks)
+    first = next(pending, None)
+    if first is None:
+        return
+    import analyzers.pyparse  # noqa: F401 - forked workers inherit the loaded parser
+
+    ctx = _context()
+    workers = [_Worker(ctx) for _ in range(max(1, jobs))]
+    queued: list[Task] = [first]
+
+    def next_task() -> Task | None:
+        return queued.pop() if queued else next(pending, None)
+
+    try:
+        idle = list(workers)
+        busy: list[_Worker] = []
+        exhausted = False
+        while True:
+            while idle and not exhausted:
+                task = next_task()
+                if task is None:
+                    exhausted = True
+                    break
+                worker = idle.pop()
+                worker.give(*task)
+                busy.append(worker)
+            if not busy:
+                break
+            now = time.monotonic()
+            wait_for = max(0.01, min(w.started + timeout - now for w in busy))
+            ready = wait([w.conn for w in busy], timeout=wait_for)
+            for worker in list(busy):
+                if worker.conn in ready:
+                    try:
+                        key, result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        code = worker.process.exitcode
+                        on_result(worker.key, (False, f"parser crashed (exit code {code})"))
+                        busy.remove(worker)
+                        idle.append(_replace(workers, worker, ctx))
+                        continue
+                    on_result(key, result)
+                    busy.remove(worker)
+                    idle.append(worker)
+                elif time.monotonic() - worker.started > timeout:
+                    on_result(worker.key, (False, f"parsing took longer than {timeout:g} s; "
+                                                  "skipped (raise parse_timeout_s to allow more)"))
+                    busy.remove(worker)
+                    idle.append(_replace(workers, worker, ctx))
+    finally:
+        for worker in workers:
+            worker.stop(kill=not worker.process.is_alive())
+
+
+def _replace(workers: list[_Worker], worker: _Worker, ctx) -> _Worker:
+    worker.stop(kill=True)
+    replacement = _Worker(ctx)
+    workers[workers.index(worker)] = replacement
+    return replacement
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,1 @@
+"""Presentation: renders an assessment *document* (a dict). Imports neither advisor nor analyzers."""

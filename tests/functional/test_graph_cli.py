@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+
+from tests.functional.cli import advisor
+
+APP = {
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    "src/shop/__init__.py": "",
+    "src/shop/orders.py": "from shop import billing\n\ndef place():\n    return billing.charge()\n",
+    "src/shop/billing.py": "import stripe\n\ndef charge():\n    return 1\n",
+    "src/shop/broken.py": "def oops(:\n",
+}
+
+
+def test_graph_json_contract(tree):
+    root = tree(APP)
+    run = advisor("graph", root, "--format", "json", "--no-cache")
+    assert run.code == 0, run.err
+    doc = json.loads(run.out)
+    assert [n["id"] for n in doc["nodes"]] == ["shop", "shop.billing", "shop.orders"]
+    assert doc["nodes"][1] == {"id": "shop.billing", "path": "src/shop/billing.py", "lines": 4,
+                               "external": ["stripe"]}
+    assert doc["edges"] == [{"source": "shop.orders", "target": "shop.billing",
+                             "kinds": ["call", "import"], "weight": 2.0, "lines": [1, 4],
+                             "tags": []}]
+    assert [s["path"] for s in doc["skipped"]] == ["src/shop/broken.py"]
+    assert doc["skipped"][0]["reason"].startswith("syntax error at line 1")
+    assert "1 file(s) skipped" in run.err
+
+
+def test_graph_dot_and_package_level_and_filters(tree):
+    root = tree(APP)
+    dot = advisor("graph", root, "--format", "dot", "-q")
+    assert dot.code == 0 and dot.err == ""
+    assert dot.out.startswith("digraph dependencies {")
+    assert '"shop.orders" -> "shop.billing"' in dot.out
+    pkg = json.loads(advisor("graph", root, "--level", "package", "-q").out)
+    assert [n["id"] for n in pkg["nodes"]] == ["shop"] and pkg["edges"] == []
+    calls = json.loads(advisor("graph", root, "--kinds", "import", "-q").out)
+    assert calls["edges"][0]["kinds"] == ["import"]
+    bad = advisor("graph", root, "--kinds", "imports")
+    assert bad.code == 2 and "unknown kind 'imports'" in bad.err
+
+
+def test_output_file_and_determinism(tree, tmp_path):
+    root = tree(APP)
+    out1, out2 = tmp_path / "g1.json", tmp_path / "g2.json"
+    assert advisor("graph", root, "-o", out1, "-q").code == 0
+    assert advisor("graph", root, "-o", out2, "-q", "--no-cache", "-j", "1").code == 0
+    assert out1.read_bytes() == out2.read_bytes()
+
+
+def test_input_errors_exit_2_with_one_line(tree, tmp_path):
+    missing = advisor("graph", tmp_path / "nope")
+    assert missing.code == 2 and missing.err.count("\n") == 1 and "no such directory" in missing.err
+    file_path = tmp_path / "f.py"
+    file_path.write_text("x = 1\n")
+    assert advisor("graph", file_path).code == 2
+    empty = tree({"README.md": "hi"})
+    run = advisor("graph", empty)
+    assert run.code == 2 and "no Python files" in run.err
+
+
+def test_config_unknown_key_is_an_error_naming_it(tree):
+    root = tree({**APP, "pyproject.toml": "[tool.advisor]\nexclud = ['x']\n"})
+    run = advisor("graph", root)
+    assert run.code == 2 and "unknown key 'exclud'" in run.err
+
+
+def test_config_exclude_and_size_limit(tree):
+    root = tree({**APP, "pyproject.toml": "[tool.advisor]\nexclude = ['billing.py']\n"
+                                          "max_file_size_kb = 1\n",
+                 "src/shop/data.py": "X = 1\n" * 400})
+    doc = json.loads(advisor("graph", root, "-q").out)
+    assert [n["id"] for n in doc["nodes"]] == ["shop", "shop.orders"]
+    reasons = {s["path"]: s["reason"] for s in doc["skipped"]}
+    assert "larger than the file size limit" in reasons["src/shop/data.py"]
+
+
+def test_analyze_writes_report_and_assessment(tree, tmp_path):
+    root = tree(APP)
+    out = tmp_path / "out"
+    run = advisor("analyze", root, "-o", out)
+    assert run.code == 0, run.err
+    doc = json.loads((out / "assessment.json").read_text())
+    assert doc["schema_version"].startswith("1.")
+    assert doc["target"]["files_analyzed"] == 3
+    assert doc["dependencies"][0]["source"] == "shop.orders"
+    html = (out / "report.html").read_text()
+    assert "<html" in html and "Content-Security-Policy" in html
+    again = advisor("report", out / "assessment.json", "-o", tmp_path / "re.html")
+    assert again.code == 0 and (tmp_path / "re.html").read_text() == html
+
+
+def test_help_teaches_and_version():
+    run = advisor("--help")
+    assert run.code == 0 and "advisor analyze PATH" in run.out
+    assert "--exclude-tag [lazy|conditional|type_checking]" in advisor("graph", "--help").out
+    assert advisor("--version").out.startswith("advisor, version ")
