@@ -113,3 +113,23 @@ def test_unresolvable_internal_import_is_a_problem_not_an_edge(tree):
     got, graph = edges(root)
     assert set(got) == {("app.x", "app")}  # nearest existing ancestor, like Python's parent import
     assert graph.problems == ()
+
+
+def test_package_metrics_by_hand(tree):
+    from advisor.metrics import package_metrics
+
+    # core is used by shop and pay (Ca=2, Ce=0); shop uses core and pay (Ce=2);
+    # pay uses core (Ce=1) and is used by shop (Ca=1).
+    root = tree({
+        "core/__init__.py": "import abc\nclass Port(abc.ABC):\n    pass\nclass Impl:\n    pass\n",
+        "shop/__init__.py": "import core\nimport pay\n",
+        "pay/__init__.py": "import core\n",
+    })
+    _, graph = edges(root)
+    got = {p.name: (p.ca, p.ce, p.instability, p.abstractness, p.distance)
+           for p in package_metrics(graph)}
+    assert got == {
+        "core": (2, 0, 0.0, 0.5, 0.5),
+        "pay": (1, 1, 0.5, 0.0, 0.5),
+        "shop": (0, 2, 1.0, 0.0, 0.0),
+    }
