@@ -5,7 +5,16 @@ Plain tuples of str/int travel through pipes and ``marshal`` far faster than dat
 
 from __future__ import annotations
 
-from analyzers.facts import DefinitionFact, ImportFact, ParsedSource, ReferenceFact
+from analyzers.facts import (
+    DataAccessFact,
+    DefinitionFact,
+    ImportFact,
+    ModelFact,
+    ParsedSource,
+    ReferenceFact,
+    RelationFact,
+    StringRefFact,
+)
 
 
 def encode(parsed: ParsedSource) -> tuple:
@@ -16,11 +25,16 @@ def encode(parsed: ParsedSource) -> tuple:
         tuple((d.name, d.line, d.kind, d.bases, d.abstract) for d in parsed.definitions),
         tuple((r.line, r.name, r.kind) for r in parsed.references),
         parsed.dunder_all,
+        tuple((s.line, s.value, s.context) for s in parsed.strings),
+        tuple((m.name, m.line, m.framework, m.table, m.abstract, m.bases,
+               tuple((r.line, r.field, r.kind, r.target) for r in m.relations))
+              for m in parsed.models),
+        tuple((a.line, a.target, a.operation, a.via, a.transaction) for a in parsed.data_access),
     )
 
 
 def decode(data: tuple) -> ParsedSource:
-    lines, imports, definitions, references, dunder_all = data
+    lines, imports, definitions, references, dunder_all, strings, models, access = data
     return ParsedSource(
         lines=lines,
         imports=tuple(
@@ -34,4 +48,11 @@ def decode(data: tuple) -> ParsedSource:
         ),
         references=tuple(ReferenceFact(line, name, kind) for line, name, kind in references),
         dunder_all=tuple(dunder_all) if dunder_all is not None else None,
+        strings=tuple(StringRefFact(line, value, context) for line, value, context in strings),
+        models=tuple(
+            ModelFact(name, line, framework, table, abstract, tuple(bases),
+                      tuple(RelationFact(*r) for r in relations))
+            for name, line, framework, table, abstract, bases, relations in models
+        ),
+        data_access=tuple(DataAccessFact(*a) for a in access),
     )

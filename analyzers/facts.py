@@ -55,6 +55,56 @@ class ReferenceFact:
 
 
 @dataclass(frozen=True, slots=True)
+class StringRefFact:
+    """A string literal that names code: ``include("shop.urls")``, ``"orders.Order"`` in a
+    ForeignKey, ``apps.get_model("orders", "Order")`` (-> "orders.Order"), an INSTALLED_APPS
+    entry, a celery route. ``context`` says where it was found: the called function's last name
+    (``include``, ``get_model``, ``get_class``, ``ForeignKey``...) or the UPPER_CASE setting it
+    is assigned to (``INSTALLED_APPS``, ``CELERY_TASK_ROUTES``...)."""
+
+    line: int
+    value: str
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelationFact:
+    """A relation declared on an ORM model."""
+
+    line: int
+    field: str  # attribute name, e.g. "customer"
+    kind: str  # ForeignKey, OneToOneField, ManyToManyField, relationship, ForeignKey-column
+    target: str  # as written: "Customer", "customers.Customer", "self", "customers.id" (table)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFact:
+    """A class that looks like an ORM model (fields, ``__tablename__``, model bases). Whether it
+    really is one across modules (inherited bases) is decided in advisor."""
+
+    name: str
+    line: int
+    framework: str  # "django", "sqlalchemy" or "unknown"
+    table: str | None  # Meta.db_table / __tablename__, when given literally
+    abstract: bool  # Meta.abstract = True / __abstract__ = True
+    bases: tuple[str, ...]
+    relations: tuple[RelationFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DataAccessFact:
+    """A read or write of model data: ``Order.objects.filter(...).update(...)`` (write of
+    "Order"), ``session.query(Order)`` (read), ``session.add(Order(...))`` (write), raw SQL
+    naming a table (target "table:orders_order")."""
+
+    line: int
+    target: str  # the chain naming the model as written ("Order", "models.Order") or table:NAME
+    operation: str  # "read" or "write"
+    via: str  # "objects.filter", "objects.create", "session.add", "session.query", "raw-sql"...
+    transaction: int = 0  # line of the enclosing transaction.atomic / session.begin, 0 if none
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedSource:
     """What one file's source says, independent of its path and module name (hence cacheable by
     content hash)."""
@@ -64,6 +114,9 @@ class ParsedSource:
     definitions: tuple[DefinitionFact, ...] = ()
     references: tuple[ReferenceFact, ...] = ()
     dunder_all: tuple[str, ...] | None = None  # literal __all__, if any
+    strings: tuple[StringRefFact, ...] = ()
+    models: tuple[ModelFact, ...] = ()
+    data_access: tuple[DataAccessFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,15 +31,27 @@ def _ast_index(text: str, tracked: set[str]):
     imports: list[tuple[int, int]] = []
     defs: list[tuple[int, int]] = []
     assigns: list[tuple[int, int]] = []
+    strings: list[tuple[int, int]] = []
     names: dict[str, list[tuple[int, int]]] = defaultdict(list)
     stack: list[ast.AST] = [tree]
-    NameT, AST = ast.Name, ast.AST
+    NameT, AST, ConstantT, JoinedT = ast.Name, ast.AST, ast.Constant, ast.JoinedStr
     while stack:
         node = stack.pop()
         t = type(node)
         if t is NameT:
             if node.id in tracked:
                 names[node.id].append((node.lineno, node.col_offset))
+            continue
+        if t is ConstantT:
+            if isinstance(node.value, (str, bytes)):
+                strings.append((node.lineno, node.col_offset))
+            continue
+        if t is JoinedT:  # literal parts of an f-string are not string literals of their own
+            for part in node.values:
+                if type(part) is ast.FormattedValue:
+                    stack.append(part.value)
+                    if part.format_spec is not None:
+                        stack.append(part.format_spec)
             continue
         if t in _IMPORTS:
             imports.append((node.lineno, node.col_offset))
@@ -54,21 +66,20 @@ def _ast_index(text: str, tracked: set[str]):
                 stack.extend(v for v in value if isinstance(v, AST))
             elif isinstance(value, AST):
                 stack.append(value)
-    for positions in (imports, defs, assigns, *names.values()):
+    for positions in (imports, defs, assigns, strings, *names.values()):
         positions.sort()
-    return imports, defs, assigns, names
+    return {"i": imports, "d": defs, "a": assigns, "s": strings}, names
 
 
-def _from_ast(text, wanted, n_imports, n_defs, n_assigns, name_counts):
+def _from_ast(text, wanted, counts, name_counts):
     try:
-        imports, defs, assigns, names = _ast_index(text, set(name_counts))
+        table, names = _ast_index(text, set(name_counts))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if (len(imports), len(defs), len(assigns)) != (n_imports, n_defs, n_assigns):
+    if any(len(table[kind]) != count for kind, count in counts.items()):
         return None
     if any(len(names.get(name, ())) != count for name, count in name_counts.items()):
         return None
-    table = {"i": imports, "d": defs, "a": assigns}
     lines = {}
     for anchor, _ in wanted:
         if anchor[0] == "n":
@@ -111,9 +122,11 @@ def lines_by_codegen(module: cst.Module, wanted) -> dict:
     return {anchor: counter.found.get(id(node), 0) for anchor, node in wanted}
 
 
-def locate_lines(module, text, wanted, n_imports, n_defs, n_assigns, name_counts) -> dict:
-    """anchor -> line for every (anchor, libcst node) in ``wanted``."""
+def locate_lines(module, text, wanted, counts: dict[str, int], name_counts) -> dict:
+    """anchor -> line for every (anchor, libcst node) in ``wanted``. ``counts`` holds how many
+    imports ("i"), defs ("d"), assignments ("a") and strings ("s") the walk met, and
+    ``name_counts`` how many uses of each tracked name: the ``ast`` index must agree."""
     if not wanted:
         return {}
-    found = _from_ast(text, wanted, n_imports, n_defs, n_assigns, name_counts)
+    found = _from_ast(text, wanted, counts, name_counts)
     return found if found is not None else lines_by_codegen(module, wanted)

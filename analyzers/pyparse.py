@@ -32,6 +32,7 @@ from analyzers.facts import (
     ParsedSource,
     ReferenceFact,
 )
+from analyzers.datafacts import DataCollector
 from analyzers.lines import locate_lines
 
 # Context bits carried down the walk.
@@ -153,12 +154,14 @@ def _string_value(node: cst.CSTNode) -> str | None:
 class _Anchors:
     """Where facts sit, as ordinals the line locator can look up (see ``analyzers.lines``):
     ("i", k) the k-th import statement, ("d", k) the k-th def/class, ("a", k) the k-th
-    assignment, ("n", name, k) the k-th use of ``name`` as an expression."""
+    assignment, ("s", k) the k-th string literal, ("n", name, k) the k-th use of ``name`` as
+    an expression."""
 
     def __init__(self) -> None:
         self.imports = 0
         self.defs = 0
         self.assigns = 0
+        self.strings = 0
         self.names: dict[str, int] = {}
 
     def name(self, value: str) -> tuple:
@@ -302,8 +305,22 @@ def _root_name(node: cst.CSTNode) -> cst.Name:
     return node
 
 
+def _string_parts(node: cst.ConcatenatedString) -> list[cst.CSTNode]:
+    parts, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is cst.ConcatenatedString:
+            stack += [current.right, current.left]
+        else:
+            parts.append(current)
+    return parts
+
+
+_UPPER_SETTING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
+
+
 def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollector,
-          anchors: _Anchors) -> None:
+          anchors: _Anchors, data: DataCollector) -> None:
     """Visit every code-bearing node once, in source order, carrying the import context.
 
     Every Name in an expression position is counted in ``anchors`` (even when it is not a use
@@ -312,6 +329,8 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
     pop, push = stack.pop, stack.append
     seq = (list, tuple)
     NameT, AttributeT, CallT = cst.Name, cst.Attribute, cst.Call
+    StringT, ConcatT = cst.SimpleString, cst.ConcatenatedString
+    marks = data.marks
     while stack:
         node, ctx = pop()
         t = type(node)
@@ -320,8 +339,10 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
             chain = dotted_name(node)
             if chain is not None:
                 anchor = anchors.name(chain.partition(".")[0])
-                symbols.on_reference(anchor, _root_name(node), chain,
-                                     INHERITANCE if base else REFERENCE)
+                root = _root_name(node)
+                symbols.on_reference(anchor, root, chain, INHERITANCE if base else REFERENCE)
+                if id(root) in marks:
+                    marks[id(root)] = anchor
                 continue
             # e.g. ``f().attr``: the chain starts at a call, descend into it
         elif t is CallT:
@@ -331,9 +352,28 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
                 anchor = anchors.name(root.value)
                 symbols.on_reference(anchor, root, chain, CALL)
                 imports.on_call(node, chain, ctx, anchor, root)
+                data.on_call(node, chain, ctx >> 8, root)
+                if id(root) in marks:
+                    marks[id(root)] = anchor
                 for arg in reversed(node.args):
                     push((arg, ctx))
                 continue
+            if type(node.func) is AttributeT:
+                data.on_chained_call(node)
+        elif t is StringT:
+            data.on_string(node, ("s", anchors.strings))
+            anchors.strings += 1
+            continue
+        elif t is ConcatT:
+            parts = _string_parts(node)
+            if all(type(p) is StringT for p in parts):  # one constant for ``ast`` too
+                data.on_string(node, ("s", anchors.strings))
+                anchors.strings += 1
+            else:  # an f-string for ``ast``: only its expressions hold names
+                for part in reversed(parts):
+                    if type(part) is not StringT:
+                        push((part, ctx))
+            continue
         elif t in _IMPORT_TYPES:
             imports.on_import(node, ctx, ("i", anchors.imports))
             anchors.imports += 1
@@ -341,7 +381,9 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
         elif t is cst.FunctionDef:
             symbols.on_def(node, ctx, ("d", anchors.defs))
             anchors.defs += 1
-            push((node.body, ctx | _LAZY | _NESTED))
+            tx = data.transaction_of([d.decorator for d in node.decorators])
+            body_ctx = ctx | _LAZY | _NESTED
+            push((node.body, (body_ctx & 0xFF) | (tx << 8) if tx else body_ctx))
             if node.returns is not None:
                 push((node.returns, ctx))
             push((node.params, ctx))
@@ -349,6 +391,11 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
                 push((dec, ctx))
             continue
         elif t is cst.ClassDef:
+            if not ctx & _NESTED:
+                data.on_class(node, node.name,
+                              tuple(b for b in (dotted_name(a.value) for a in node.bases) if b))
+                if id(node.name) in marks:
+                    marks[id(node.name)] = ("d", anchors.defs)
             symbols.on_def(node, ctx, ("d", anchors.defs))
             anchors.defs += 1
             push((node.body, ctx | _NESTED))
@@ -384,6 +431,12 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
                 push((handler, ctx | _CONDITIONAL))
             push((node.body, ctx | _CONDITIONAL if guarded else ctx))
             continue
+        elif t is cst.With:
+            tx = data.transaction_of([item.item for item in node.items])
+            push((node.body, (ctx & 0xFF) | (tx << 8) if tx else ctx))
+            for item in reversed(node.items):
+                push((item, ctx))
+            continue
         elif t is cst.Match:
             for case in reversed(node.cases):
                 push((case, ctx | _CONDITIONAL))
@@ -394,7 +447,13 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
             anchors.assigns += 1
         elif t is cst.Assign or t is cst.AnnAssign or t is cst.AugAssign:
             symbols.on_assign(node, ctx, ("a", anchors.assigns))
+            if id(node) in marks:
+                marks[id(node)] = ("a", anchors.assigns)
             anchors.assigns += 1
+            if not ctx & _NESTED and t is not cst.AugAssign:
+                target = node.targets[0].target if t is cst.Assign else node.target
+                if type(target) is NameT and _UPPER_SETTING.issuperset(target.value):
+                    data.on_settings_assign(node, target.value)
             # a plain name being (re)bound is counted, but it is not a use of the name
             if t is cst.Assign:
                 children = []
@@ -428,15 +487,20 @@ def parse_source(text: str) -> ParsedSource:
     """Parse one file's text. Raises ``libcst.ParserSyntaxError`` on invalid syntax."""
     module = cst.parse_module(text)
     imports, symbols, anchors = _ImportCollector(), _SymbolCollector(), _Anchors()
-    _walk(module, imports, symbols, anchors)
+    data = DataCollector()
+    _walk(module, imports, symbols, anchors, data)
     bound = imports.bound
     refs = [r for r in symbols.references if r[2].partition(".")[0] in bound]
     wanted = [(a, n) for a, n, _ in imports.found]
     wanted += [(a, n) for a, n, _ in symbols.definitions]
     wanted += [(a, n) for a, n, _, _ in refs]
+    wanted += data.anchors_wanted()
     tracked = {a[1] for a, _ in wanted if a[0] == "n"}
-    line_of = locate_lines(module, text, wanted, anchors.imports, anchors.defs, anchors.assigns,
+    line_of = locate_lines(module, text, wanted,
+                           {"i": anchors.imports, "d": anchors.defs, "a": anchors.assigns,
+                            "s": anchors.strings},
                            {name: anchors.names.get(name, 0) for name in tracked})
+    strings, models, data_access = data.facts(line_of)
     return ParsedSource(
         lines=text.count("\n") + (0 if text.endswith("\n") or not text else 1),
         imports=tuple(ImportFact(line=line_of[a], **fields) for a, _, fields in imports.found),
@@ -447,4 +511,7 @@ def parse_source(text: str) -> ParsedSource:
             ReferenceFact(line=line_of[a], name=chain, kind=kind) for a, _, chain, kind in refs
         ),
         dunder_all=tuple(symbols.dunder_all) if symbols.dunder_all is not None else None,
+        strings=strings,
+        models=models,
+        data_access=data_access,
     )

@@ -220,13 +220,15 @@ def test_ast_line_index_agrees_with_codegen_and_is_used():
     text = Path(cst.__file__).parent.joinpath("_nodes", "statement.py").read_text()
     module = cst.parse_module(text)
     imports, symbols, anchors = pp._ImportCollector(), pp._SymbolCollector(), pp._Anchors()
-    pp._walk(module, imports, symbols, anchors)
+    data = pp.DataCollector()
+    pp._walk(module, imports, symbols, anchors, data)
     refs = [r for r in symbols.references if r[2].partition(".")[0] in imports.bound]
     wanted = [(a, n) for a, n, _ in imports.found] + [(a, n) for a, n, _ in symbols.definitions]
-    wanted += [(a, n) for a, n, _, _ in refs]
+    wanted += [(a, n) for a, n, _, _ in refs] + data.anchors_wanted()
     tracked = {a[1] for a, _ in wanted if a[0] == "n"}
-    via_ast = L._from_ast(text, wanted, anchors.imports, anchors.defs, anchors.assigns,
-                          {n: anchors.names.get(n, 0) for n in tracked})
+    counts = {"i": anchors.imports, "d": anchors.defs, "a": anchors.assigns,
+              "s": anchors.strings}
+    via_ast = L._from_ast(text, wanted, counts, {n: anchors.names.get(n, 0) for n in tracked})
     assert via_ast is not None, "the ast index was not usable on plain Python 3 code"
     assert len(refs) > 500
     assert via_ast == L.lines_by_codegen(module, wanted)

@@ -1,0 +1,341 @@
+"""Data and framework facts found during the walk of ``analyzers.pyparse``.
+
+* ORM models (Django, SQLAlchemy declarative) with their relations and tables;
+* data access: ``Order.objects.filter(...).update(...)``, ``session.query(Order)``,
+  ``session.add(Order(...))``, raw SQL naming tables; with the enclosing transaction;
+* string references that name code: ``include("shop.urls")``, ``apps.get_model("orders",
+  "Order")``, ``get_class("catalogue.models", "Product")``, ``ForeignKey("orders.Order")``,
+  ``INSTALLED_APPS`` entries, celery routes.
+
+Facts whose line is only known once the walk reaches a node are registered by node id
+(``marks``); the walk fills in their anchors (see ``analyzers.lines``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from analyzers.facts import DataAccessFact, ModelFact, RelationFact, StringRefFact
+
+_MANAGERS = frozenset({"objects", "_default_manager", "_base_manager", "all_objects"})
+_WRITES = frozenset({
+    "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create",
+    "update_or_create", "select_for_update", "acreate", "aupdate", "adelete", "abulk_create",
+    "abulk_update", "aget_or_create", "aupdate_or_create", "add", "remove", "set", "clear",
+})
+_SESSION_WRITES = frozenset({"add", "add_all", "delete", "merge", "bulk_save_objects",
+                             "bulk_insert_mappings", "bulk_update_mappings"})
+_SESSION_READS = frozenset({"query", "get", "scalars", "scalar", "execute"})
+_STATEMENTS = {"select": "read", "insert": "write", "update": "write", "delete": "write"}
+_RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey",
+                        "ParentalManyToManyField", "GenericRelation", "relationship"})
+# calls whose string arguments name code even when they are a single identifier
+_CODE_CALLS = frozenset({
+    "include", "get_model", "get_class", "get_classes", "get_models", "import_string",
+    "import_module", "send_task", "signature", "ForeignKey", "OneToOneField",
+    "ManyToManyField", "relationship", "ParentalKey", "lazy_model", "swapper",
+})
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\Z")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
+_SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+_SQL_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+[\"`\[]?([A-Za-z_][\w.]*)",
+                         re.IGNORECASE)
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while type(node) is cst.Attribute:
+        parts.append(node.attr.value)
+        node = node.value
+    if type(node) is not cst.Name:
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+def _string(node) -> str | None:
+    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - f-string parts have no static value
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _last(chain: str) -> str:
+    return chain.rpartition(".")[2]
+
+
+class DataCollector:
+    def __init__(self) -> None:
+        self.marks: dict[int, tuple | None] = {}  # node id -> anchor once the walk meets it
+        self.nodes: dict[int, cst.CSTNode] = {}  # node id -> node (for the codegen fallback)
+        self.strings: list[tuple[int, str, str]] = []  # (node id, value, context)
+        self.access: list[list] = []  # [node id, target, operation, via, tx id]
+        self.models: list[tuple[int, dict, list[tuple[int, dict]]]] = []
+        self.tx_nodes: dict[int, int] = {}  # root-name node id of an atomic() -> tx id
+        self.pending_chains: dict[int, tuple[str, str, str]] = {}  # inner call id -> access
+        self.tx_count = 0
+
+    # --- called by the walk ------------------------------------------------------------
+    def on_call(self, node: cst.Call, chain: str, tx: int, root: cst.CSTNode) -> None:
+        parts = chain.split(".")
+        last = parts[-1]
+        pending = self.pending_chains.pop(id(node), None)
+        if pending is not None:
+            self._access(root, *pending, tx)
+        elif len(parts) >= 3 and parts[-2] in _MANAGERS:
+            op = "write" if last in _WRITES else "read"
+            self._access(root, ".".join(parts[:-2]), op, f"{parts[-2]}.{last}", tx)
+        elif len(parts) >= 2 and parts[-2].endswith("session"):
+            self._session_call(node, root, last, tx)
+        if last in _CODE_CALLS or node.args:
+            self._call_strings(node, last)
+
+    def on_chained_call(self, node: cst.Call) -> None:
+        """``X.objects.filter(...).update(...)``: the outer call's operation, recorded when the
+        walk reaches the innermost ``X.objects.filter`` call."""
+        methods = []
+        current = node
+        while type(current) is cst.Call and type(current.func) is cst.Attribute:
+            methods.append(current.func.attr.value)
+            inner = current.func.value
+            if type(inner) is not cst.Call:
+                return
+            chain = _dotted(inner.func)
+            if chain is not None:
+                parts = chain.split(".")
+                if len(parts) >= 3 and parts[-2] in _MANAGERS:
+                    methods.append(parts[-1])
+                    op = "write" if any(m in _WRITES for m in methods) else "read"
+                    via = f"{parts[-2]}.{'.'.join(reversed(methods))}"
+                    if id(inner) not in self.pending_chains or op == "write":
+                        self.pending_chains[id(inner)] = (".".join(parts[:-2]), op, via)
+                return
+            current = inner
+
+    def transaction_of(self, items) -> int:
+        """A new transaction id if a ``with`` item or decorator is an atomic block, else 0."""
+        for item in items:
+            expr = item.func if type(item) is cst.Call else item
+            chain = _dotted(expr)
+            if chain is None:
+                continue
+            last = _last(chain)
+            if last == "atomic" or (last in ("begin", "begin_nested")
+                                    and "session" in chain):
+                self.tx_count += 1
+                root = expr
+                while type(root) is cst.Attribute:
+                    root = root.value
+                self.tx_nodes[id(root)] = self.tx_count
+                self.mark(root)
+                return self.tx_count
+        return 0
+
+    def on_string(self, node: cst.CSTNode, anchor: tuple) -> None:
+        if id(node) in self.marks:
+            self.marks[id(node)] = anchor
+            return
+        value = _string(node)
+        if value and _SQL.match(value):
+            tables = sorted(set(_SQL_TABLES.findall(value)))
+            op = "read" if _SQL.match(value).group(1).upper() in ("SELECT", "WITH") else "write"
+            for table in tables:
+                self.access.append([id(node), f"table:{table}", op, "raw-sql", 0])
+            if tables:
+                self.mark(node)
+                self.marks[id(node)] = anchor
+
+    def on_settings_assign(self, node, name: str) -> None:
+        """UPPER_CASE module-level settings: the strings inside name apps, modules, tasks."""
+        stack, depth = [(node.value, 0)], 0
+        while stack:
+            value, depth = stack.pop()
+            if depth > 3 or value is None:
+                continue
+            text = _string(value)
+            if text is not None:
+                if _DOTTED.match(text) or _IDENTIFIER.match(text):
+                    self._want_string(value, text, name)
+                continue
+            t = type(value)
+            if t in (cst.List, cst.Tuple, cst.Set):
+                stack.extend((e.value, depth + 1) for e in reversed(value.elements))
+            elif t is cst.Dict:
+                for e in reversed(value.elements):
+                    if type(e) is cst.DictElement:
+                        stack.append((e.value, depth + 1))
+                        stack.append((e.key, depth + 1))
+
+    def on_class(self, node: cst.ClassDef, anchor_node: cst.CSTNode, bases) -> None:
+        info = {"name": node.name.value, "table": None, "abstract": False, "bases": bases,
+                "framework": set(), "fields": 0}
+        relations: list[tuple[int, dict]] = []
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for stmt in body:
+            if type(stmt) is cst.ClassDef and stmt.name.value == "Meta":
+                for k, v in _class_assigns(stmt):
+                    if k == "abstract" and type(v) is cst.Name and v.value == "True":
+                        info["abstract"] = True
+                    elif k == "db_table" and _string(v):
+                        info["table"] = _string(v)
+                continue
+            if type(stmt) is not cst.SimpleStatementLine:
+                continue
+            for small in stmt.body:
+                name, value = _assign_target_value(small)
+                if name is None:
+                    continue
+                if name == "__tablename__" and _string(value):
+                    info["table"] = _string(value)
+                    info["framework"].add("sqlalchemy")
+                elif name == "__abstract__" and type(value) is cst.Name:
+                    info["abstract"] = value.value == "True"
+                elif type(value) is cst.Call:
+                    self._field(small, name, value, info, relations)
+        last_bases = {_last(b) for b in bases}
+        looks_like_model = (
+            info["fields"] or info["table"] or relations
+            or last_bases & {"Model", "DeclarativeBase", "AbstractUser", "AbstractBaseUser"}
+            or any(b.endswith("Model") for b in last_bases)
+        )
+        if not looks_like_model:
+            return
+        if "models.Model" in bases:
+            info["framework"].add("django")
+        framework = (sorted(info["framework"])[0] if len(info["framework"]) == 1
+                     else "unknown")
+        self.mark(anchor_node)
+        self.models.append((id(anchor_node), dict(
+            name=info["name"], framework=framework, table=info["table"],
+            abstract=info["abstract"], bases=tuple(bases)), relations))
+
+    # --- helpers -------------------------------------------------------------------------
+    def _field(self, small, name: str, call: cst.Call, info: dict, relations: list) -> None:
+        chain = _dotted(call.func)
+        if chain is None:
+            return
+        last = _last(chain)
+        if chain.startswith("models.") or last in ("ForeignKey", "OneToOneField",
+                                                   "ManyToManyField"):
+            info["framework"].add("django")
+        if last in ("Column", "mapped_column", "relationship"):
+            info["framework"].add("sqlalchemy")
+        if last.endswith("Field") or last in ("Column", "mapped_column") or last in _RELATIONS:
+            info["fields"] += 1
+        target = None
+        kind = last
+        if last in _RELATIONS:
+            args = [a for a in call.args if a.keyword is None]
+            to = next((a.value for a in call.args
+                       if a.keyword is not None and a.keyword.value in ("to", "argument")), None)
+            value = args[0].value if args else to
+            if value is not None:
+                target = _string(value) or _dotted(value)
+        elif last in ("Column", "mapped_column"):
+            for arg in call.args:
+                if type(arg.value) is cst.Call and _last(_dotted(arg.value.func) or "") \
+                        == "ForeignKey" and arg.value.args:
+                    target = _string(arg.value.args[0].value)
+                    kind = "ForeignKey-column"
+        if target:
+            self.mark(small)
+            relations.append((id(small), dict(field=name, kind=kind, target=target)))
+
+    def mark(self, node: cst.CSTNode) -> None:
+        self.marks[id(node)] = None
+        self.nodes[id(node)] = node
+
+    def _access(self, root, target: str, op: str, via: str, tx: int) -> None:
+        self.mark(root)
+        self.access.append([id(root), target, op, via, tx])
+
+    def _session_call(self, node: cst.Call, root, method: str, tx: int) -> None:
+        if not node.args:
+            return
+        first = node.args[0].value
+        if method in _SESSION_WRITES:
+            target = _dotted(first.func) if type(first) is cst.Call else None
+            if target:
+                self._access(root, target, "write", f"session.{method}", tx)
+        elif method in _SESSION_READS:
+            op = "read"
+            while type(first) is cst.Call and type(first.func) is cst.Attribute \
+                    and type(first.func.value) is cst.Call:  # update(X).values(...)
+                first = first.func.value
+            if type(first) is cst.Call:
+                stmt = _last(_dotted(first.func) or "")
+                if stmt in _STATEMENTS and first.args:
+                    op = _STATEMENTS[stmt]
+                    first = first.args[0].value
+            target = _dotted(first)
+            if target:
+                self._access(root, target, op, f"session.{method}", tx)
+
+    def _call_strings(self, node: cst.Call, last: str) -> None:
+        args = node.args
+        if last in _CODE_CALLS:  # e.g. ForeignKey("orders.Order", related_name="orders")
+            args = [a for a in args if a.keyword is None or a.keyword.value in ("to", "model")]
+        values = [(a, _string(a.value)) for a in args]
+        strings = [(a, v) for a, v in values if v]
+        if not strings:
+            return
+        if last in ("get_model", "get_models") and len(strings) >= 2 \
+                and _IDENTIFIER.match(strings[0][1]) and _IDENTIFIER.match(strings[1][1]):
+            self._want_string(strings[0][0].value, f"{strings[0][1]}.{strings[1][1]}", last)
+            return
+        for arg, value in strings:
+            if _DOTTED.match(value) or (last in _CODE_CALLS and _IDENTIFIER.match(value)):
+                self._want_string(arg.value, value, last)
+
+    def _want_string(self, node, value: str, context: str) -> None:
+        self.mark(node)
+        self.strings.append((id(node), value, context))
+
+    # --- facts ---------------------------------------------------------------------------
+    def anchors_wanted(self) -> list[tuple[tuple, cst.CSTNode]]:
+        return [(anchor, self.nodes[node_id]) for node_id, anchor in self.marks.items()
+                if anchor is not None]
+
+    def facts(self, line_of_anchor):
+        def line(node_id: int) -> int:
+            anchor = self.marks.get(node_id)
+            return line_of_anchor.get(anchor, 0) if anchor is not None else 0
+
+        tx_lines = {tx: line(root_id) for root_id, tx in self.tx_nodes.items()}
+
+        strings = tuple(StringRefFact(line(i), v, c) for i, v, c in self.strings)
+        access = tuple(
+            DataAccessFact(line(i), target, op, via, tx_lines.get(tx, 0))
+            for i, target, op, via, tx in self.access
+        )
+        models = tuple(
+            ModelFact(line=line(i), relations=tuple(
+                RelationFact(line=line(j), **rel) for j, rel in relations), **fields)
+            for i, fields, relations in self.models
+        )
+        return strings, models, access
+
+
+def _class_assigns(cls: cst.ClassDef):
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                name, value = _assign_target_value(small)
+                if name is not None:
+                    yield name, value
+
+
+def _assign_target_value(small):
+    if type(small) is cst.Assign and len(small.targets) == 1 \
+            and type(small.targets[0].target) is cst.Name:
+        return small.targets[0].target.value, small.value
+    if type(small) is cst.AnnAssign and type(small.target) is cst.Name \
+            and small.value is not None:
+        return small.target.value, small.value
+    return None, None
