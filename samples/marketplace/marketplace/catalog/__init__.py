@@ -1,0 +1,1 @@
+"""Catalog: sellers' products, categories and prices. Public surface: ``marketplace.catalog.api``."""

@@ -1,0 +1,1 @@
+"""Orders: checkout and the order life cycle. Talks to catalog and payments through their APIs."""

@@ -1,0 +1,1 @@
+"""Shared kernel: ids, money, the event bus and database plumbing. Depends on no domain."""
