@@ -1,0 +1,243 @@
+"""analyzers.history on real git repositories built here with fixed dates and identities."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from analyzers.history import (
+    CoChange,
+    FileHistory,
+    GitNotFound,
+    collect_history,
+    parse_log,
+)
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+ALICE = ("Alice", "alice@example.com")
+BOB_HOME = ("Bob", "bob@home.example")
+BOB_WORK = ("Robert B", "bob@work.example")
+CAROL = ("Carol", "carol@example.com")
+DAVE = ("Dave", "dave@example.com")
+MAILMAP = ("Bob Builder <bob@work.example> <bob@home.example>\n"
+           "Bob Builder <bob@work.example> <bob@work.example>\n")
+
+
+def git(repo: Path, *args: str, who: tuple[str, str] = ALICE, day: str = "2024-01-01") -> str:
+    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+               GIT_AUTHOR_DATE=f"{day}T12:00:00Z", GIT_COMMITTER_DATE=f"{day}T12:00:00Z")
+    cmd = ["git", "-c", f"user.name={who[0]}", "-c", f"user.email={who[1]}", *args]
+    return subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def write(repo: Path, path: str, lines: int, tag: str = "") -> None:
+    target = repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "a") as fh:
+        fh.writelines(f"{tag or path} {i}\n" for i in range(lines))
+
+
+def commit(repo: Path, who: tuple[str, str], day: str, message: str = "change") -> None:
+    git(repo, "add", "-A", who=who, day=day)
+    git(repo, "commit", "-q", "-m", message, who=who, day=day)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """c0 (2022, outside a one-year window) .. c7, then a merge c8. See test expectations."""
+    r = tmp_path / "repo"
+    r.mkdir()
+    git(r, "init", "-q", "-b", "main")
+    write(r, "LICENSE", 1)
+    commit(r, DAVE, "2022-01-01")  # c0
+    (r / ".mailmap").write_text(MAILMAP)
+    write(r, "README.md", 1)
+    write(r, "app/models.py", 3)
+    write(r, "app/views.py", 2)
+    commit(r, ALICE, "2024-01-01")  # c1
+    write(r, "app/models.py", 1, "bob")
+    write(r, "app/views.py", 1, "bob")
+    commit(r, BOB_HOME, "2024-01-02")  # c2
+    write(r, "app/models.py", 1, "robert")
+    write(r, "app/views.py", 1, "robert")
+    commit(r, BOB_WORK, "2024-01-03")  # c3
+    git(r, "mv", "app/views.py", "app/api.py")
+    write(r, "app/models.py", 1, "rename day")
+    commit(r, ALICE, "2024-01-04")  # c4: rename views -> api, plus models
+    for i in range(200):
+        write(r, f"gen/f{i:03d}.txt", 1)
+    commit(r, CAROL, "2024-01-05")  # c5: 200 files, over the co-change cap
+    git(r, "checkout", "-q", "-b", "side")
+    write(r, "app/api.py", 1, "side")
+    write(r, "README.md", 1, "side")
+    commit(r, CAROL, "2024-01-06")  # c6 on a side branch
+    git(r, "checkout", "-q", "main")
+    write(r, "app/models.py", 1, "main")
+    commit(r, ALICE, "2024-01-07")  # c7
+    git(r, "merge", "-q", "--no-ff", "-m", "merge side", "side", day="2024-01-08")  # c8
+    return r
+
+
+def test_history_counts_authors_renames_merges_and_co_change(repo: Path) -> None:
+    facts = collect_history(str(repo), now=NOW)
+
+    assert facts.available is True
+    assert facts.note is None
+    assert facts.head == git(repo, "rev-parse", "HEAD").strip()
+    assert facts.shallow is False
+    assert facts.window_days == 365
+    assert facts.commits == 7  # c1..c7; c0 is outside the window
+    assert facts.merges == 1
+    # the two Bob identities are one person through .mailmap; merges credit nobody
+    assert facts.authors == (("Alice", 3), ("Bob Builder", 2), ("Carol", 2))
+    assert len(facts.files) == 204
+    assert [f.path for f in facts.files[:4]] == [".mailmap", "README.md", "app/api.py",
+                                                   "app/models.py"]
+    assert facts.file("app/views.py") is None  # its history moved to app/api.py
+    assert facts.file("LICENSE") is None
+    assert facts.file("app/api.py") == FileHistory(
+        path="app/api.py", commits=5, authors=(("Alice", 2), ("Bob Builder", 2), ("Carol", 1)),
+        lines_added=5, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-06")
+    assert facts.file("app/models.py") == FileHistory(
+        path="app/models.py", commits=5, authors=(("Alice", 3), ("Bob Builder", 2)),
+        lines_added=7, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-07")
+    assert facts.file("README.md") == FileHistory(
+        path="README.md", commits=2, authors=(("Alice", 1), ("Carol", 1)),
+        lines_added=2, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-06")
+    assert facts.file("gen/f199.txt") == FileHistory(
+        path="gen/f199.txt", commits=1, authors=(("Carol", 1),), lines_added=1,
+        lines_deleted=0, first_change="2024-01-05", last_change="2024-01-05")
+    assert facts.co_changes == (
+        CoChange("app/api.py", "app/models.py", 4),
+        CoChange("README.md", "app/api.py", 2),
+    )
+    assert facts.large_commits_ignored == 1
+
+
+def test_cap_is_a_parameter(repo: Path) -> None:
+    facts = collect_history(str(repo), now=NOW, max_files_per_commit=3)
+    # c1 touches 4 files and c5 200: both ignored; api+models still share c2, c3, c4
+    assert facts.large_commits_ignored == 2
+    assert facts.co_changes == (CoChange("app/api.py", "app/models.py", 3),)
+
+
+def test_window_excludes_old_commits(repo: Path) -> None:
+    everything = collect_history(str(repo), now=NOW, window_days=0)
+    assert everything.commits == 8
+    assert everything.authors == (("Alice", 3), ("Bob Builder", 2), ("Carol", 2), ("Dave", 1))
+    assert everything.file("LICENSE").last_change == "2022-01-01"
+
+    recent = collect_history(str(repo), now=NOW, window_days=150)  # since 2024-01-03T00:00Z
+    assert recent.commits == 5  # c3..c7
+    assert recent.merges == 1
+    assert recent.authors == (("Alice", 2), ("Carol", 2), ("Bob Builder", 1))
+    assert recent.file("app/api.py").commits == 3  # c3, c4 (rename), c6
+    assert recent.file("app/api.py").first_change == "2024-01-03"
+    assert recent.file(".mailmap") is None
+
+
+def test_subdirectory_root_reports_paths_relative_to_it(repo: Path) -> None:
+    facts = collect_history(str(repo / "app"), now=NOW)
+    assert facts.available is True
+    assert [f.path for f in facts.files] == ["api.py", "models.py"]
+    assert facts.commits == 6  # c1, c2, c3, c4, c6, c7
+    assert facts.merges == 1
+    assert facts.authors == (("Alice", 3), ("Bob Builder", 2), ("Carol", 1))
+    assert facts.co_changes == (CoChange("api.py", "models.py", 4),)
+    assert facts.large_commits_ignored == 0
+
+
+def test_shallow_clone_is_flagged(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)],
+                   check=True, capture_output=True)
+    facts = collect_history(str(clone), now=NOW)
+    assert facts.available is True
+    assert facts.shallow is True
+    assert facts.note.startswith("shallow clone:")
+    # only the tip (the merge, now without parents) is there, showing every file as added
+    assert facts.commits == 1
+    assert facts.merges == 0
+    assert facts.authors == (("Alice", 1),)
+    assert len(facts.files) == 205  # LICENSE + the 204 files above
+    assert facts.large_commits_ignored == 1
+    assert facts.co_changes == ()
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    facts = collect_history(str(tmp_path), now=NOW)
+    assert facts.available is False
+    assert facts.note == "not a git repository: no history, ownership or co-change facts"
+    assert (facts.commits, facts.files, facts.head) == (0, (), None)
+
+
+def test_empty_repository(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    facts = collect_history(str(tmp_path), now=NOW)
+    assert facts.available is False
+    assert facts.note == "empty git repository (no commits yet): no history facts"
+
+
+def test_git_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    facts = collect_history(str(tmp_path), now=NOW)
+    assert facts.available is False
+    assert facts.note.startswith("git is not installed")
+
+
+def test_runner_seam_is_used_for_every_git_call(tmp_path: Path) -> None:
+    calls = []
+
+    def fake(root: str, args) -> bytes:
+        calls.append(args[0])
+        raise GitNotFound("git is not installed (no 'git' on PATH)")
+
+    facts = collect_history(str(tmp_path), git=fake)
+    assert calls == ["rev-parse"]
+    assert facts.available is False
+
+
+def _log(*commits: tuple[str, str, list[str]]) -> bytes:
+    """Fake ``git log`` output: (parents, author, numstat tokens), newest first."""
+    out = []
+    for n, (parents, author, entries) in enumerate(commits):
+        out.append(f"\x1e{n:040d}\x1f{parents}\x1f{1_700_000_000 + n}\x1fa@x\x1f{author}\0")
+        if entries:
+            out.append("\n" + "\0".join(entries) + "\0")
+    return "".join(out).encode()
+
+
+def test_parse_log_follows_a_rename_chain_and_path_reuse() -> None:
+    out = _log(
+        ("p", "Ann", ["1\t0\tsrc/a.py"]),  # a new file reuses the old name src/a.py
+        ("p", "Ann", ["0\t0\t", "src/b.py", "src/c.py"]),  # b -> c
+        ("p", "Ben", ["2\t1\t", "src/a.py", "src/b.py", "4\t4\tother.py"]),  # a -> b
+        ("", "Ben", ["5\t0\tsrc/a.py", "-\t-\tlogo.png"]),
+    )
+    log = parse_log(out)
+    assert [(f.path, f.commits, f.lines_added, f.lines_deleted) for f in log.files] == [
+        ("logo.png", 1, 0, 0), ("other.py", 1, 4, 4), ("src/a.py", 1, 1, 0),
+        ("src/c.py", 3, 7, 1)]
+    assert log.commits == 4
+    assert log.authors == (("Ann", 2), ("Ben", 2))
+
+
+def test_parse_log_prefix_and_cap_boundary() -> None:
+    three = ["1\t0\tlib/x.py", "1\t0\tlib/y.py", "1\t0\tlib/z.py", "1\t0\tdocs/i.md"]
+    out = _log(("p", "Ann", three), ("p q", "Ann", []), ("", "Ann", three))
+    at_cap = parse_log(out, prefix="lib/", max_files_per_commit=3)
+    assert at_cap.merges == 1 and at_cap.commits == 2
+    assert [f.path for f in at_cap.files] == ["x.py", "y.py", "z.py"]
+    assert at_cap.co_changes == (CoChange("x.py", "y.py", 2), CoChange("x.py", "z.py", 2),
+                                 CoChange("y.py", "z.py", 2))
+    assert at_cap.large_commits_ignored == 0
+    over = parse_log(out, prefix="lib/", max_files_per_commit=2)
+    assert over.co_changes == ()
+    assert over.large_commits_ignored == 2
