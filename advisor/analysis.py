@@ -10,6 +10,9 @@ from advisor.errors import InputError
 from advisor.graph import DependencyGraph, build_graph
 from analyzers.codebase import NoPythonFiles, Progress, collect
 from analyzers.facts import CodebaseFacts
+from analyzers.history import HistoryFacts
+from analyzers.operations import OperationsFacts
+from analyzers.ownership import OwnershipFacts
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class Analysis:
     config: AdvisorConfig
     facts: CodebaseFacts
     graph: DependencyGraph
+    history: HistoryFacts | None = None  # None: not asked for (``check``) or ``--no-git``
+    operations: OperationsFacts | None = None
+    ownership: OwnershipFacts | None = None
 
 
 def check_root(path: str) -> str:
@@ -36,7 +42,13 @@ def analyze_path(
     cache_dir: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    repository_facts: bool = False,
+    use_git: bool = True,
 ) -> Analysis:
+    """Facts and graph of the code base at ``path``.
+
+    ``repository_facts`` adds what the full assessment needs beyond code: git history (unless
+    ``use_git`` is false), CODEOWNERS and operations evidence. The CI gate leaves them out."""
     root = check_root(path)
     config = load_config(root, config_path)
     scan = config.scan
@@ -51,4 +63,18 @@ def analyze_path(
     except NoPythonFiles:
         raise InputError(f"{path}: no Python files to analyse",
                          "check the path, or the include/exclude globs in [tool.advisor]") from None
-    return Analysis(config=replace(config, scan=scan), facts=facts, graph=build_graph(facts))
+    graph = build_graph(facts)
+    if not repository_facts:
+        return Analysis(config=replace(config, scan=scan), facts=facts, graph=graph)
+    from analyzers.history import collect_history
+    from analyzers.operations import collect_operations
+    from analyzers.ownership import collect_ownership
+
+    if progress:
+        progress("history", 0, 1)
+    history = (collect_history(root) if use_git else
+               HistoryFacts(available=False, note="git history not read (--no-git)"))
+    operations = collect_operations(root)
+    ownership = collect_ownership(root, [m.path for m in facts.modules], history)
+    return Analysis(config=replace(config, scan=scan), facts=facts, graph=graph,
+                    history=history, operations=operations, ownership=ownership)

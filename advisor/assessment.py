@@ -21,7 +21,7 @@ def build_assessment(analysis: Analysis) -> dict:
         "tool": {"name": "monolith-advisor", "version": __version__},
         "target": {
             "root": facts.root,
-            "commit": None,
+            "commit": analysis.history.head if analysis.history else None,
             "files_analyzed": len(facts.modules),
             "lines": facts.lines,
             "files_skipped": [{"path": s.path, "reason": s.reason} for s in facts.skipped],

@@ -83,13 +83,15 @@ def common_options(func):
     return func
 
 
-def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet):
+def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, repository_facts=False,
+             use_git=True):
     from advisor.analysis import analyze_path
 
     progress = _Progress(not quiet)
     try:
         return analyze_path(path, config_path, use_cache=not no_cache, cache_dir=cache_dir,
-                            jobs=jobs, progress=progress)
+                            jobs=jobs, progress=progress, repository_facts=repository_facts,
+                            use_git=use_git)
     finally:
         progress.close()
 
@@ -101,6 +103,8 @@ def _report_skips(analysis, quiet: bool) -> None:
               f"{skipped[0].path}: {skipped[0].reason}")
     for note in analysis.facts.notes:
         _note(f"note: {note}", quiet)
+    if analysis.history is not None and analysis.history.note:
+        _note(f"note: {analysis.history.note}", quiet)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -127,8 +131,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
               default="advisor-report", show_default=True,
               help="Folder for report.html and assessment.json.")
+@click.option("--no-git", is_flag=True,
+              help="Do not read git history (churn, co-change, authors are then reported as "
+                   "unknown).")
 @common_options
-def analyze(path, outdir, config_path, no_cache, cache_dir, jobs, quiet):
+def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet):
     """Assess the code base at PATH and write the report.
 
     Writes OUTDIR/assessment.json (the versioned document every report is rendered from) and
@@ -137,7 +144,8 @@ def analyze(path, outdir, config_path, no_cache, cache_dir, jobs, quiet):
     from advisor.assessment import build_assessment
     from reports.html import render_html
 
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet,
+                        repository_facts=True, use_git=not no_git)
     document = build_assessment(analysis)
     json_path = os.path.join(outdir, "assessment.json")
     html_path = os.path.join(outdir, "report.html")
