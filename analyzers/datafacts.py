@@ -17,6 +17,7 @@ import re
 
 import libcst as cst
 
+from analyzers.collectors import dotted_name as _dotted
 from analyzers.facts import DataAccessFact, ModelFact, RelationFact, StringRefFact
 
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager", "all_objects"})
@@ -42,17 +43,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
 _SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
 _SQL_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+[\"`\[]?([A-Za-z_][\w.]*)",
                          re.IGNORECASE)
-
-
-def _dotted(node) -> str | None:
-    parts = []
-    while type(node) is cst.Attribute:
-        parts.append(node.attr.value)
-        node = node.value
-    if type(node) is not cst.Name:
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
 
 
 def _string(node) -> str | None:
