@@ -479,8 +479,10 @@ def test_symlinks_leaving_the_root_are_never_read(tmp_path: Path,
     os.symlink(outside, root / "vendor")
     os.symlink(root / "app", root / "app_alias")  # inside the root: followed
     read = []
-    real_read = ops.read_bytes
-    monkeypatch.setattr(ops, "read_bytes", lambda p, n: read.append(p) or real_read(p, n))
+    import analyzers.filetree as filetree
+
+    real_read = filetree.read_bytes
+    monkeypatch.setattr(filetree, "read_bytes", lambda p, n: read.append(p) or real_read(p, n))
 
     facts = collect_operations(str(root))
 
