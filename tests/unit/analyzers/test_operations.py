@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import analyzers.operations as ops
 from analyzers.facts import SkippedFile
 from analyzers.operations import (
     Evidence,
