@@ -41,6 +41,8 @@ _CODE_CALLS = frozenset({
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\Z")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
 _SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+_SQL_LITERAL = re.compile(r"""[rRbBuU]{0,2}(?:'''|\"\"\"|'|")\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b""",
+                          re.IGNORECASE)
 _SQL_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+[\"`\[]?([A-Za-z_][\w.]*)",
                          re.IGNORECASE)
 
@@ -52,6 +54,17 @@ def _string(node) -> str | None:
         except Exception:  # noqa: BLE001 - f-string parts have no static value
             return None
         return value if isinstance(value, str) else None
+    return None
+
+
+_NAME_LITERAL = re.compile(r"""[uU]?(['"])([A-Za-z_][\w.]*)\1\Z""")
+
+
+def _name_literal(node) -> str | None:
+    """The value of a plain quoted identifier or dotted name, read without evaluating it."""
+    if type(node) is cst.SimpleString:
+        m = _NAME_LITERAL.match(node.value)
+        return m.group(2) if m else None
     return None
 
 
@@ -130,6 +143,12 @@ class DataCollector:
         if id(node) in self.marks:
             self.marks[id(node)] = anchor
             return
+        raw = node
+        while type(raw) is cst.ConcatenatedString:
+            raw = raw.left
+        # a cheap look at the literal text first: evaluating a string costs a compile()
+        if type(raw) is not cst.SimpleString or not _SQL_LITERAL.match(raw.value):
+            return
         value = _string(node)
         if value and _SQL.match(value):
             tables = sorted(set(_SQL_TABLES.findall(value)))
@@ -147,9 +166,9 @@ class DataCollector:
             value, depth = stack.pop()
             if depth > 3 or value is None:
                 continue
-            text = _string(value)
-            if text is not None:
-                if _DOTTED.match(text) or _IDENTIFIER.match(text):
+            if type(value) is cst.SimpleString:
+                text = _name_literal(value)
+                if text is not None and (_DOTTED.match(text) or _IDENTIFIER.match(text)):
                     self._want_string(value, text, name)
                 continue
             t = type(value)
@@ -270,7 +289,7 @@ class DataCollector:
         args = node.args
         if last in _CODE_CALLS:  # e.g. ForeignKey("orders.Order", related_name="orders")
             args = [a for a in args if a.keyword is None or a.keyword.value in ("to", "model")]
-        values = [(a, _string(a.value)) for a in args]
+        values = [(a, _name_literal(a.value)) for a in args]
         strings = [(a, v) for a, v in values if v]
         if not strings:
             return
