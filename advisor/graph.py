@@ -267,13 +267,14 @@ def package_of(module: ModuleFacts) -> str:
 
 def filter_edges(graph: DependencyGraph, kinds: tuple[str, ...] | None = None,
                  exclude_tags: tuple[str, ...] = ()) -> tuple[Edge, ...]:
-    """Edges restricted to some kinds; edges whose imports all carry an excluded tag, and that
-    have no other kind, are dropped."""
+    """Edges restricted to some kinds. A dependency whose every import carries an excluded tag
+    is dropped whole, name uses included (the uses of a ``TYPE_CHECKING`` import are
+    annotations)."""
     out = []
     for e in graph.edges:
-        keep = [k for k in e.kinds if kinds is None or k in kinds]
         if exclude_tags and any(t in e.tags for t in exclude_tags):
-            keep = [k for k in keep if k not in ("import", "dynamic")]
+            continue
+        keep = [k for k in e.kinds if kinds is None or k in kinds]
         if keep:
             out.append(Edge(e.source, e.target, tuple(keep), e.weight, e.lines, e.tags))
     return tuple(out)

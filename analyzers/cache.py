@@ -7,6 +7,7 @@ rows from another analyzer version or libcst version are never read.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sqlite3
@@ -22,6 +23,12 @@ def default_cache_dir() -> str:
     return os.path.join(base, "monolith-advisor")
 
 
+# The modules whose code decides the per-file facts: their bytes are part of every key, so a
+# changed parser never reads facts an older one wrote (ANALYZER_VERSION covers released
+# versions; this covers a working tree too).
+_FACT_MODULES = ("pyparse", "collectors", "datafacts", "lines", "encoding", "facts")
+
+
 def _version_tag() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -29,7 +36,12 @@ def _version_tag() -> str:
         libcst_version = version("libcst")
     except PackageNotFoundError:  # pragma: no cover - libcst is a hard dependency
         libcst_version = "?"
-    return f"a{analyzers.ANALYZER_VERSION}-cst{libcst_version}"
+    digest = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in _FACT_MODULES:
+        with open(os.path.join(here, f"{name}.py"), "rb") as fh:
+            digest.update(fh.read())
+    return f"a{analyzers.ANALYZER_VERSION}-cst{libcst_version}-{digest.hexdigest()[:12]}"
 
 
 class FactsCache:

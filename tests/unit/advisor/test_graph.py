@@ -133,3 +133,15 @@ def test_package_metrics_by_hand(tree):
         "pay": (1, 1, 0.5, 0.0, 0.5),
         "shop": (0, 2, 1.0, 0.0, 0.0),
     }
+
+
+def test_excluding_a_tag_drops_the_whole_dependency(tree):
+    from advisor.graph import filter_edges
+
+    root = tree({"a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import b\n"
+                         "def f(x: 'b.T') -> None:\n    b.T\n",
+                 "b.py": "T = 1\n", "c.py": "import b\n"})
+    _, graph = edges(root)
+    kept = {(e.source, e.target) for e in filter_edges(graph, None, ("type_checking",))}
+    assert kept == {("c", "b")}
+    assert {(e.source, e.target) for e in filter_edges(graph)} == {("a", "b"), ("c", "b")}
