@@ -1,0 +1,138 @@
+"""Output formats of ``advisor check``: one formatter per format, chosen by name.
+
+Every formatter renders the gate *document* (``GateResult.to_document()``, a plain dict) to
+text; none imports advisor or analyzers. Paths in the document are relative to the analysed
+root; text and GitHub output prepend the document's ``path_prefix`` (where that root sits
+relative to the working directory) so editors and GitHub can open the file.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Protocol
+
+from reports.gate_junit import JunitFormat
+from reports.gate_sarif import SarifFormat
+
+
+class GateFormat(Protocol):
+    name: str
+
+    def format(self, document: dict) -> str: ...
+
+
+def display_path(document: dict, path: str | None) -> str | None:
+    if path is None:
+        return None
+    prefix = document.get("path_prefix") or ""
+    return f"{prefix.rstrip('/')}/{path}" if prefix and prefix != "." else path
+
+
+def _label(severity: str) -> str:
+    return "warning" if severity == "warn" else "error"
+
+
+def _new(document: dict) -> list[dict]:
+    return [v for v in document["violations"] if v["status"] == "new"]
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def summary_line(document: dict) -> str:
+    s = document["summary"]
+    verdict = "passed" if document["passed"] else "FAILED"
+    text = f"advisor check {verdict}: {_plural(s['errors'], 'error')}, " \
+           f"{_plural(s['warnings'], 'warning')}"
+    if s["baselined"]:
+        text += f" ({s['baselined']} known in the baseline)"
+    return text
+
+
+class TextFormat:
+    """Grouped by rule; each violation starts with ``path:line:`` so editors can jump to it."""
+
+    name = "text"
+
+    def format(self, document: dict) -> str:
+        out: list[str] = []
+        new = _new(document)
+        for rule in document["rules"]:
+            found = [v for v in new if v["rule"] == rule["id"]]
+            if not found:
+                continue
+            out.append(f"{rule['id']} [{_label(rule['severity'])}] {rule['title']}")
+            for v in found:
+                where = display_path(document, v["path"])
+                place = f"{where}:{v['line']}" if where and v["line"] else (where or "(project)")
+                out.append(f"{place}: {_label(v['severity'])}: {v['message']}")
+            out.append(f"  guidance: {found[0]['guidance']}")
+            out.append("")
+        baseline = document["baseline"]
+        known = document["summary"]["baselined"]
+        if baseline["path"] and known:
+            out.append(f"baseline {baseline['path']}: {_plural(known, 'known violation')} "
+                       "not shown")
+        if baseline["stale"]:
+            out.append(f"{_plural(len(baseline['stale']), 'baseline entry', 'baseline entries')}"
+                       " no longer found (fixed, or the rule is gone); "
+                       "'advisor check --update-baseline' removes them:")
+            out += [f"  {s['rule']}: {s['key']}" for s in baseline["stale"]]
+        for i in baseline["improvements"]:
+            subject = "" if i["subject"] == "project" else f" {i['subject']}"
+            out.append(f"improved: {i['rule']}{subject} {i['before']:g} -> {i['after']:g}")
+        out += [f"note: {n}" for n in document["notes"]]
+        out.append(summary_line(document))
+        return "\n".join(out) + "\n"
+
+
+class JsonFormat:
+    """The gate document itself (schema in docs/ci.md)."""
+
+    name = "json"
+
+    def format(self, document: dict) -> str:
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubFormat:
+    """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per new
+    violation, escaped as the Actions toolkit does."""
+
+    name = "github"
+
+    def format(self, document: dict) -> str:
+        titles = {r["id"]: r["title"] for r in document["rules"]}
+        out = []
+        for v in _new(document):
+            props = []
+            path = display_path(document, v["path"])
+            if path:
+                props.append(f"file={_escape_property(path)}")
+                if v["line"]:
+                    props.append(f"line={v['line']}")
+            props.append(f"title={_escape_property(titles.get(v['rule'], v['rule']))} "
+                         f"[{_escape_property(v['rule'])}]")
+            message = f"{v['message']}\nGuidance: {v['guidance']}"
+            out.append(f"::{_label(v['severity'])} {','.join(props)}::{_escape_data(message)}")
+        out.append(summary_line(document))
+        return "\n".join(out) + "\n"
+
+
+FORMATS: dict[str, GateFormat] = {
+    f.name: f for f in (TextFormat(), JsonFormat(), SarifFormat(), JunitFormat(), GithubFormat())
+}
+FORMAT_NAMES = tuple(FORMATS)
+
+
+def format_gate(name: str, document: dict) -> str:
+    return FORMATS[name].format(document)
