@@ -1,0 +1,407 @@
+"""Bounded contexts proposed from the signal graph: kernel, clustering, pins, layer folding,
+naming. Returns frozen values the assessment serialises; prints nothing.
+
+How it decides, in order:
+1. Pins (``[tool.advisor.contexts.pins]``: name -> globs over paths or dotted names) are final;
+   each pin is contracted into one node before clustering, so the rest organises around it.
+2. Hubs leave the clustering. Shared kernel: ``kernel`` globs, plus modules that at least
+   ``kernel_fan_in`` other packages depend on (default max(3, ⌈√packages⌉)), depended on by at
+   least as many packages as they depend on, owning no concrete model (data owners are the heart
+   of a domain). Composition roots (settings, INSTALLED_APPS, root urls): modules depending on
+   twice that many packages, and twice as many as depend on them; they are placed at step 7.
+3. Louvain on the rest (``advisor.clustering``); modules without any coupling stay out.
+4. Layer modules (a path part in ``layers``: api, views, forms, migrations...) join the domain
+   they serve: a word after the layer part naming a domain package (``shop/api/orders.py`` ->
+   orders), else the context of their package's own modules (``orders/views.py``,
+   ``orders/migrations/``) when that package is an app or not top-level, else their strongest
+   coupling to non-layer modules.
+5. Contexts under ``min_size`` merge into the context they are most coupled to.
+6. A context under FRAGMENT modules whose main package has more modules in another context is a
+   splinter of it and joins it. A detected kernel module whose package is the main package of
+   exactly one context is that domain's published interface and joins it.
+7. A package ``__init__`` joins the context holding at least half of its package's modules.
+   Modules still unplaced (no coupling at all, composition roots) join the context holding at
+   least half of the placed modules of their package (or, if none, of the modules below it);
+   otherwise they stay unassigned.
+8. Names: the last part of the package most members live in (layer parts stripped); clashes are
+   qualified by the parent package (unless it is top-level or a container such as ``apps``) or
+   by the most common word of the module names, then numbered.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from advisor.clustering import (
+    DEFAULT_SEEDS,
+    ResolutionScore,
+    cluster,
+    contract,
+    facades,
+    merge_fragments,
+    merge_small,
+    place_by_package,
+)
+from advisor.clustering import confidence as seed_confidence
+from advisor.errors import ConfigError
+from advisor.graph import DependencyGraph, Resolver, package_of
+from advisor.metrics import omnipresent
+from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
+from advisor.signals import SignalConfig, SignalGraph, build_signal_graph
+
+DEFAULT_LAYERS = ("admin", "api", "apis", "commands", "filters", "forms", "formsets", "graphql",
+                  "management", "migrations", "serializers", "tables", "templatetags", "test",
+                  "tests", "urls", "views", "viewsets")
+KERNEL = "kernel"
+FRAGMENT = 5  # contexts smaller than this may be splinters (NED's lower bound)
+_CONTAINERS = frozenset({"apps", "src", "lib", "libs", "modules", "packages", "components",
+                         "domains", "services", "contrib", "plugins", "extensions"})
+_GENERIC = frozenset({"init", "models", "model", "abstract", "apps", "app", "utils", "util",
+                      "signals", "receivers", "managers", "exceptions", "base", "core",
+                      "helpers", "mixins", "config", "settings", "constants", "types"})
+_KEYS = ("seeds", "resolution", "min_size", "kernel_fan_in", "kernel", "layers", "pins")
+
+
+@dataclass(frozen=True)
+class ContextConfig:
+    seeds: int = DEFAULT_SEEDS
+    resolution: float | None = None  # None: chosen by asymptotic surprise
+    min_size: int = 2
+    kernel_fan_in: int | None = None
+    kernel: tuple[str, ...] = ()
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    pins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def _globs(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of glob strings")
+    return tuple(value)
+
+
+def parse_contexts(raw: Any, where: str = "[tool.advisor.contexts]") -> ContextConfig:
+    if raw is None:
+        return ContextConfig()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(k for k in raw if k not in _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
+                          "known keys: " + ", ".join(_KEYS))
+    out: dict[str, Any] = {}
+    for key in ("seeds", "min_size", "kernel_fan_in"):
+        if key in raw:
+            v = raw[key]
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ConfigError(f"{where}: '{key}' must be a whole number >= 1")
+            out[key] = v
+    if "resolution" in raw:
+        v = raw["resolution"]
+        if v != "auto" and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+            raise ConfigError(f"{where}: 'resolution' must be \"auto\" or a number > 0")
+        if v != "auto":
+            out["resolution"] = float(v)
+    for key in ("kernel", "layers"):
+        if key in raw:
+            out[key] = _globs(raw[key], key, where)
+    if "pins" in raw:
+        if not isinstance(raw["pins"], dict):
+            raise ConfigError(f"{where}: 'pins' must be a table of context name = [globs]")
+        out["pins"] = tuple((str(k), _globs(v, f"pins.{k}", where))
+                            for k, v in raw["pins"].items())
+    return ContextConfig(**out)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    model: str
+    module: str
+    table: str | None
+
+
+@dataclass(frozen=True)
+class Context:
+    name: str
+    modules: tuple[str, ...]
+    cohesion: float  # share of its modules' signal weight that stays inside
+    coupling: float  # share of dependency edges touching it that cross its boundary
+    api_surface: tuple[ApiSymbol, ...]
+    tables: tuple[Table, ...]
+    confidence: float  # mean module confidence
+    lines: int = 0
+    depends_on: tuple[tuple[str, int], ...] = ()  # (context, module dependencies), by name
+    pinned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    module: str
+    context: str | None  # None: shared kernel or unassigned
+    confidence: float
+    placed_by: str  # clustering, pin, layer, merge, interface, package, kernel, unassigned
+
+
+@dataclass(frozen=True)
+class ContextProposal:
+    contexts: tuple[Context, ...]
+    kernel: tuple[str, ...]
+    assignments: tuple[Assignment, ...]
+    resolution: float
+    scan: tuple[ResolutionScore, ...]
+    signals: SignalGraph = field(repr=False, compare=False)
+
+    def context_of(self) -> dict[str, str]:
+        return {a.module: a.context for a in self.assignments if a.context is not None}
+
+
+def _match(graph: DependencyGraph, name: str, globs: tuple[str, ...]) -> bool:
+    path = graph.modules[name].path
+    return any(fnmatchcase(path, g) or fnmatchcase(name, g) for g in globs)
+
+
+def detect_hubs(graph: DependencyGraph, sg: SignalGraph, config: ContextConfig,
+                pinned: set[str]) -> tuple[set[str], set[str]]:
+    """(shared kernel, composition roots), see step 2."""
+    packages = {n: package_of(m) for n, m in graph.modules.items()}
+    threshold = config.kernel_fan_in or max(3, math.ceil(math.sqrt(len(set(packages.values())))))
+    owners = {i.module for i in sg.models.models if not i.abstract}
+    suppliers, clients = omnipresent(sg.depends, packages, threshold)
+    kernel = {n for n in graph.modules if n not in pinned and (
+        _match(graph, n, config.kernel) or (n in suppliers and n not in owners))}
+    return kernel, {n for n in clients if n not in pinned and n not in kernel}
+
+
+_VERSION = re.compile(r"v\d+\Z")
+
+
+def layer_of(name: str, layers: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """(package the layer sits in, name tokens after the layer part) or None."""
+    parts = name.split(".")
+    for i, part in enumerate(parts):
+        if part in layers:
+            tokens = tuple(t for p in parts[i + 1:] for t in p.lower().split("_")
+                           if t and t not in layers and not _VERSION.match(t) and t != "test")
+            return ".".join(parts[:i]), tokens
+    return None
+
+
+def _stem(token: str) -> str:
+    return token[:-1] if token.endswith("s") and len(token) > 3 else token
+
+
+class _Builder:
+    def __init__(self, graph, sg, config, kernel, pins):
+        self.graph, self.sg, self.config = graph, sg, config
+        self.kernel, self.pins = kernel, pins
+        self.label: dict[str, str] = {}
+        self.placed: dict[str, str] = {}
+        self.neighbours: dict[str, dict[str, float]] = defaultdict(dict)
+        for (a, b), w in sg.weights.items():
+            self.neighbours[a][b] = w
+            self.neighbours[b][a] = w
+        self.layers = {n: layer_of(n, config.layers) for n in graph.modules}
+
+    def set(self, module: str, label: str, how: str) -> None:
+        self.label[module] = label
+        self.placed[module] = how
+
+    def majority(self, members) -> str | None:
+        counts = Counter(self.label[m] for m in members if m in self.label)
+        return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+    def coupling(self, module: str) -> str | None:
+        """The context its non-layer neighbours weigh most in."""
+        score: dict[str, float] = defaultdict(float)
+        for other, w in self.neighbours[module].items():
+            if other in self.label and not self.layers[other]:
+                score[self.label[other]] += w
+        return min(score, key=lambda k: (-score[k], k)) if score else None
+
+    def fold_layers(self) -> None:
+        tokens: dict[str, Counter] = defaultdict(Counter)
+        direct: dict[str, list[str]] = defaultdict(list)
+        for m, lab in self.label.items():
+            if not self.layers[m]:
+                pkg = package_of(self.graph.modules[m])
+                if "." in pkg:  # a top-level package names the project, not a domain
+                    tokens[_stem(pkg.rpartition(".")[2].lower())][lab] += 1
+                if not self.graph.modules[m].is_package:
+                    direct[pkg].append(m)
+        for m in sorted(self.graph.modules):
+            info = self.layers[m]
+            if info is None or m in self.kernel or self.placed.get(m) == "pin":
+                continue
+            parent, tail = info
+            target = None
+            for t in tail:
+                counter = tokens.get(_stem(t))
+                if counter:
+                    target = min(counter, key=lambda k: (-counter[k], k))
+                    break
+            is_app = parent + ".models" in self.graph.modules or any(
+                self.sg.models.in_module.get(d) for d in direct.get(parent, ()))
+            if target is None and parent and ("." in parent or is_app):
+                target = self.majority(direct.get(parent, ()))
+            if target is None:
+                target = self.coupling(m)
+            if target is not None and target != self.label.get(m):
+                self.set(m, target, "layer")
+
+    def apply(self, moves: dict, how: str) -> None:
+        for m, target in sorted(moves.items()):
+            if target is None:
+                self.label.pop(m, None)
+                self.placed.pop(m, None)
+            elif target != self.label.get(m):
+                self.set(m, target, how)
+
+    def publish_apis(self, forced: set[str]) -> None:
+        """A kernel module whose package is the main package of exactly one context is that
+        domain's published interface (``catalog/api.py`` used everywhere), not shared kernel."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for m, lab in sorted(self.label.items()):
+            groups[lab].append(m)
+        owner: dict[str, list[str]] = defaultdict(list)
+        for lab, ms in groups.items():
+            owner[dominant_package(self.graph, ms, self.config.layers)].append(lab)
+        for m in sorted(self.kernel - forced):
+            pkg = _domain_package(self.graph.modules[m], self.config.layers)
+            if "." in pkg and len(owner.get(pkg, ())) == 1:
+                self.kernel.discard(m)
+                self.set(m, owner[pkg][0], "interface")
+
+def _domain_package(module, layers) -> str:
+    parts = package_of(module).split(".")
+    while len(parts) > 1 and parts[-1] in layers:
+        parts.pop()
+    return ".".join(parts)
+
+
+def dominant_package(graph: DependencyGraph, members, layers) -> str:
+    counts = Counter(_domain_package(graph.modules[m], layers) for m in members)
+    return min(counts, key=lambda p: (-counts[p], p.count("."), p))
+
+
+def _top_token(members, exclude: set[str]) -> str | None:
+    counts = Counter(t for m in members for t in m.rpartition(".")[2].lower().split("_")
+                     if t and t not in exclude and t not in _GENERIC and not t[0].isdigit())
+    return min(counts, key=lambda t: (-counts[t], t)) if counts else None
+
+
+def name_contexts(graph, groups: dict[str, list[str]], layers, taken: set[str]) -> dict[str, str]:
+    """label -> readable name: the last part of the dominant package; on a clash, qualified by
+    the parent package (unless that is a generic container such as ``apps``) or by the most
+    common word of the module names; numbered as a last resort. Bigger contexts choose first."""
+    dominant = {lab: dominant_package(graph, ms, layers) for lab, ms in groups.items()}
+    names: dict[str, str] = {}
+    used = set(taken)
+    for lab in sorted(groups, key=lambda k: (-len(groups[k]), dominant[k], k)):
+        parts = dominant[lab].split(".")
+        options = [parts[-1]]
+        if len(parts) > 2 and parts[-2] not in _CONTAINERS:  # not the project's name either
+            options.append(".".join(parts[-2:]))
+        token = _top_token(groups[lab], set(layers) | {parts[-1]})
+        if token:
+            options.append(f"{parts[-1]}.{token}")
+        name = next((o for o in options if o not in used), None)
+        k = 2
+        while name is None or name in used:
+            name, k = f"{parts[-1]}-{k}", k + 1
+        names[lab] = name
+        used.add(name)
+    return names
+
+
+def _pin_map(graph: DependencyGraph, config: ContextConfig) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for pin, globs in config.pins:  # the first pin (in config order) that matches wins
+        for n in graph.modules:
+            if n not in pins and _match(graph, n, globs):
+                pins[n] = pin
+    return pins
+
+
+def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None,
+                     signals: SignalConfig | None = None, history: Any = None,
+                     base_seed: int = 0, signal_graph: SignalGraph | None = None
+                     ) -> ContextProposal:
+    config = config or ContextConfig()
+    sg = signal_graph or build_signal_graph(graph, signals, history)
+    pins = _pin_map(graph, config)
+    kernel, roots = detect_hubs(graph, sg, config, set(pins))
+    g = contract(sg.nodes, sg.weights, {n: f"pin:{p}" for n, p in pins.items()}, kernel | roots)
+    result = cluster(g, config.seeds, config.resolution, base_seed)
+    b = _Builder(graph, sg, config, set(kernel), set(pins.values()))
+    for i, community in enumerate(result.communities):
+        in_pins = [n[4:] for n in community if n.startswith("pin:")]
+        for n in community:
+            if n.startswith("pin:"):
+                continue
+            if in_pins:  # joins the pin of its community it is most linked to
+                b.set(n, max(in_pins, key=lambda p: (sum(
+                    w for o, w in b.neighbours[n].items() if pins.get(o) == p), p)), "clustering")
+            else:
+                b.set(n, f"\0{i}", "clustering")  # cannot clash with a pin name
+    for n, pin in pins.items():
+        b.set(n, pin, "pin")
+    b.fold_layers()
+    b.apply(merge_small(b.label, b.neighbours, config.min_size, b.pins), "merge")
+    homes = {n: _domain_package(m, config.layers) for n, m in graph.modules.items()}
+    b.apply(merge_fragments(b.label, homes, FRAGMENT, b.pins), "merge")
+    packages = {n: package_of(m) for n, m in graph.modules.items()}
+    inits = {n for n, m in graph.modules.items() if m.is_package and n not in pins}
+    b.apply(facades(b.label, packages, inits), "package")
+    b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)})
+    b.apply(place_by_package(b.label, [n for n in graph.modules if n not in b.label
+                                       and n not in b.kernel], packages), "package")
+    return _describe(graph, sg, b, result)
+
+
+def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> ContextProposal:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for m, lab in sorted(b.label.items()):
+        groups[lab].append(m)
+    names = name_contexts(graph, {k: v for k, v in groups.items() if k not in b.pins},
+                          b.config.layers, set(b.pins))
+    names.update({p: p for p in b.pins})
+    final = {m: names[lab] for m, lab in b.label.items()}
+    members: dict[str, list[str]] = defaultdict(list)
+    for m, c in sorted(final.items()):
+        members[c].append(m)
+    clustered = set(result.confidence)
+    conf = seed_confidence([[m for m in ms if m in clustered] for ms in members.values()],
+                           list(result.runs))
+    assignments = tuple(Assignment(
+        m, final.get(m), 1.0 if b.placed.get(m) == "pin" else conf.get(m, 0.0),
+        b.placed.get(m, KERNEL if m in b.kernel else "unassigned")) for m in graph.modules)
+    bounds = boundaries(final, sg.edges(), [(e.source, e.target) for e in graph.edges],
+                        [(m, t) for m, ts in sg.depends.items() for t in sorted(ts)])
+    tables: dict[str, list[Table]] = defaultdict(list)
+    for i in sg.models.models:
+        if i.module in final and not i.abstract:
+            tables[final[i.module]].append(Table(i.name, i.module, i.table))
+    surface = api_surface(graph, final, Resolver(graph.modules))
+    conf_sum: Counter = Counter()
+    for a in assignments:
+        if a.context is not None:
+            conf_sum[a.context] += a.confidence
+    contexts = tuple(Context(
+        name=c, modules=tuple(ms),
+        cohesion=bounds[c].cohesion,
+        coupling=bounds[c].coupling,
+        api_surface=surface.get(c, ()),
+        tables=tuple(tables[c]),
+        confidence=round(conf_sum[c] / len(ms), 4),
+        lines=sum(graph.modules[m].lines for m in ms),
+        depends_on=bounds[c].depends_on,
+        pinned=c in b.pins,
+    ) for c, ms in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    return ContextProposal(contexts, tuple(sorted(b.kernel)), assignments, result.resolution,
+                           result.scan, sg)

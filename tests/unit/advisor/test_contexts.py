@@ -1,0 +1,231 @@
+"""Contexts proposed for a small shop built in memory: domains, kernel, layers, pins, names."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.contexts import (
+    ContextConfig,
+    layer_of,
+    name_contexts,
+    parse_contexts,
+    propose_contexts,
+)
+from advisor.errors import ConfigError
+from advisor.graph import build_graph
+from analyzers.facts import (
+    FROM,
+    CodebaseFacts,
+    DataAccessFact,
+    DefinitionFact,
+    ImportFact,
+    ModelFact,
+    ModuleFacts,
+    ParsedSource,
+    ReferenceFact,
+    RelationFact,
+)
+
+DOMAINS = {"orders": "Order", "billing": "Invoice", "catalog": "Product",
+           "customers": "Customer"}
+
+
+def mod(name: str, *, package: bool = False, uses: dict[str, list[str]] | None = None,
+        **source) -> ModuleFacts:
+    """``uses``: module -> names imported from it, each then called once."""
+    imports, refs = [], []
+    for i, (target, names) in enumerate(sorted((uses or {}).items())):
+        imports.append(ImportFact(i + 1, FROM, target, names=tuple((n, None) for n in names)))
+        refs.extend(ReferenceFact(20 + i, n, "call") for n in names)
+    path = name.replace(".", "/") + ("/__init__.py" if package else ".py")
+    return ModuleFacts(path=path, name=name, is_package=package, sha256="",
+                       source=ParsedSource(lines=10, imports=tuple(imports),
+                                           references=tuple(refs), **source))
+
+
+def shop(extra: tuple[ModuleFacts, ...] = ()) -> CodebaseFacts:
+    modules = [mod("shop", package=True), mod("shop.core", package=True),
+               mod("shop.core.money", definitions=(DefinitionFact("fmt", 1, "function"),)),
+               mod("shop.api", package=True)]
+    for d, model in DOMAINS.items():
+        p = f"shop.{d}"
+        lower = model.lower()
+        relation = (RelationFact(4, "owner", "ForeignKey", "customers.Customer"),) if (
+            d == "orders") else ()
+        modules += [
+            mod(p, package=True),
+            mod(f"{p}.models", definitions=(DefinitionFact(model, 3, "class"),),
+                models=(ModelFact(model, 3, "django", None, False, ("models.Model",),
+                                  relation),)),
+            mod(f"{p}.services", uses={f"{p}.models": [model], "shop.core.money": ["fmt"]},
+                definitions=(DefinitionFact(f"make_{lower}", 5, "function"),
+                             DefinitionFact(f"list_{lower}s", 9, "function")),
+                data_access=(DataAccessFact(6, model, "write", "objects.create"),)),
+            mod(f"{p}.selectors", uses={f"{p}.models": [model],
+                                        f"{p}.services": [f"list_{lower}s"]},
+                definitions=(DefinitionFact("count", 3, "function"),)),
+            mod(f"{p}.views", uses={f"{p}.selectors": ["count"], "shop.core.money": ["fmt"],
+                                    f"{p}.services": [f"make_{lower}"],
+                                    f"{p}.forms": [f"{model}Form"]}),
+            mod(f"{p}.forms", uses={f"{p}.models": [model]},
+                definitions=(DefinitionFact(f"{model}Form", 3, "class"),)),
+            mod(f"{p}.admin", uses={f"{p}.models": [model]}),
+            mod(f"{p}.migrations", package=True),
+            mod(f"{p}.migrations.0001_initial"),
+            mod(f"shop.api.{d}", uses={f"{p}.services": [f"make_{lower}"],
+                                       f"{p}.selectors": ["count"]}),
+        ]
+    # billing reads orders' data and calls its services
+    modules.append(mod("shop.billing.invoicing", uses={"shop.orders.services": ["list_orders"],
+                                                       "shop.billing.models": ["Invoice"]},
+                       data_access=(DataAccessFact(3, "Invoice", "write", "objects.create"),)))
+    return CodebaseFacts(root="/r", modules=tuple(modules) + extra)
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return build_graph(shop())
+
+
+def by_domain(proposal) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for c in proposal.contexts:
+        out[c.name] = set(c.modules)
+    return out
+
+
+def test_each_domain_is_a_context_with_its_layers_and_api(graph):
+    proposal = propose_contexts(graph)
+    contexts = by_domain(proposal)
+    for d in DOMAINS:
+        expected = {m for m in graph.modules if m.startswith(f"shop.{d}")} | {f"shop.api.{d}"}
+        assert contexts[d] == expected, d
+    assert proposal.kernel == ("shop.core.money",)
+
+
+def test_placement_is_explained(graph):
+    placed = {a.module: a.placed_by for a in propose_contexts(graph).assignments}
+    assert placed["shop.core.money"] == "kernel"
+    # no coupling at all: placed by the package rules
+    assert placed["shop.orders.migrations.0001_initial"] in ("layer", "package")
+    assert placed["shop.orders.models"] == "clustering"
+
+
+def test_same_input_gives_identical_contexts(graph):
+    first = propose_contexts(build_graph(shop()))
+    second = propose_contexts(graph)
+    assert first.contexts == second.contexts
+    assert first.assignments == second.assignments
+
+
+def test_confidence_is_a_share(graph):
+    proposal = propose_contexts(graph)
+    assert all(0.0 <= a.confidence <= 1.0 for a in proposal.assignments)
+    assert all(0.0 <= c.confidence <= 1.0 for c in proposal.contexts)
+    models = next(a for a in proposal.assignments if a.module == "shop.catalog.models")
+    assert models.confidence == 1.0
+
+
+def test_pins_are_respected(graph):
+    config = ContextConfig(pins=(("money", ("shop/orders/*", "shop.billing.*")),))
+    contexts = by_domain(propose_contexts(graph, config))
+    pinned = {m for m in graph.modules if m.startswith(("shop.orders.", "shop.billing."))}
+    assert pinned <= contexts["money"]
+    assert "orders" not in contexts and "billing" not in contexts
+    assert contexts["catalog"] >= {"shop.catalog.models", "shop.catalog.views"}
+
+
+def test_a_pin_overrides_the_kernel(graph):
+    config = ContextConfig(pins=(("catalog", ("shop/core/money.py",)),))
+    proposal = propose_contexts(graph, config)
+    assert proposal.kernel == ()
+    assert "shop.core.money" in by_domain(proposal)["catalog"]
+
+
+def test_kernel_globs_and_threshold(graph):
+    forced = propose_contexts(graph, ContextConfig(kernel=("shop.orders.models",)))
+    assert set(forced.kernel) == {"shop.core.money", "shop.orders.models"}
+    # five packages use money: a threshold of six keeps it out of the kernel
+    assert propose_contexts(graph, ContextConfig(kernel_fan_in=6)).kernel == ()
+
+
+def test_a_widely_used_model_owner_is_not_kernel():
+    users = tuple(mod(f"shop.x{i}.use", uses={"shop.catalog.models": ["Product"]})
+                  for i in range(6))
+    proposal = propose_contexts(build_graph(shop(users)))
+    assert "shop.catalog.models" not in proposal.kernel
+    assert "shop.catalog.models" in by_domain(proposal)["catalog"]
+
+
+def test_layer_of():
+    layers = ("api", "views", "migrations")
+    assert layer_of("shop.api.v1.order_items", layers) == ("shop", ("order", "items"))
+    assert layer_of("shop.orders.views", layers) == ("shop.orders", ())
+    assert layer_of("shop.orders.migrations.0001_initial", layers) == (
+        "shop.orders", ("0001", "initial"))
+    assert layer_of("shop.orders.services", layers) is None
+
+
+def test_api_surface_and_tables(graph):
+    contexts = {c.name: c for c in propose_contexts(graph).contexts}
+    orders = contexts["orders"]
+    # billing.invoicing imports list_orders and calls it once: 2 uses, by billing
+    assert [(s.module, s.symbol, s.uses, s.used_by) for s in orders.api_surface] == [
+        ("shop.orders.services", "list_orders", 2, ("billing",))]
+    assert [(t.model, t.table) for t in orders.tables] == [("Order", "orders_order")]
+    assert ("customers", 1) in orders.depends_on  # the foreign key to Customer
+    assert 0.0 < orders.cohesion <= 1.0 and 0.0 <= orders.coupling < 1.0
+
+
+def test_names_are_qualified_on_a_clash(graph):
+    groups = {"c1": ["shop.orders.models", "shop.orders.services"],
+              "c2": ["shop.billing.invoicing"],
+              "c3": ["shop.orders.selectors"],
+              "c4": ["shop.billing.models"]}
+    names = name_contexts(graph, groups, ("views",), taken={"billing"})
+    # c2 wants "billing", taken by a pin: qualified by the most common word of its modules;
+    # c3 clashes with c1 (bigger, chose first): "shop" is the project, so a word again;
+    # c4 has only generic words ("models"): numbered
+    assert names == {"c1": "orders", "c2": "billing.invoicing", "c3": "orders.selectors",
+                     "c4": "billing-2"}
+
+
+def test_parse_contexts_is_strict():
+    config = parse_contexts({"seeds": 3, "resolution": 2, "min_size": 3, "kernel": "shop/core/*",
+                             "pins": {"payments": ["shop/billing/**"]}})
+    assert (config.seeds, config.resolution, config.min_size, config.kernel) == (
+        3, 2.0, 3, ("shop/core/*",))
+    assert config.pins == (("payments", ("shop/billing/**",)),)
+    assert parse_contexts({"resolution": "auto"}).resolution is None
+    with pytest.raises(ConfigError, match="unknown key 'seed'"):
+        parse_contexts({"seed": 3})
+    with pytest.raises(ConfigError, match="'seeds' must be a whole number"):
+        parse_contexts({"seeds": 0})
+    with pytest.raises(ConfigError, match="'resolution'"):
+        parse_contexts({"resolution": "high"})
+    with pytest.raises(ConfigError, match="pins.payments"):
+        parse_contexts({"pins": {"payments": [3]}})
+
+
+def test_a_layer_package_is_folded_into_the_domains_it_serves():
+    # the REST layer is wired tightly to itself (a shared toolkit, a router, each endpoint
+    # calling the toolkit a lot), which pulls its modules into one community; each endpoint
+    # still belongs to the domain its name says
+    helpers = [f"h{i}" for i in range(8)]
+    api = [mod("shop.api.toolkit", definitions=tuple(DefinitionFact(h, 1, "function")
+                                                     for h in helpers)),
+           mod("shop.api.router", uses={f"shop.api.{d}": ["get"] for d in DOMAINS}
+               | {"shop.api.toolkit": helpers})]
+    for d in DOMAINS:
+        api.append(mod(f"shop.api.{d}", uses={"shop.api.toolkit": helpers,
+                                              f"shop.{d}.selectors": ["count"]},
+                       definitions=(DefinitionFact("get", 2, "function"),)))
+    facts = shop()
+    kept = tuple(m for m in facts.modules if not m.name.startswith("shop.api."))
+    graph = build_graph(CodebaseFacts(root="/r", modules=kept + tuple(api)))
+    proposal = propose_contexts(graph)
+    context_of = proposal.context_of()
+    placed = {a.module: a.placed_by for a in proposal.assignments}
+    for d in DOMAINS:
+        assert context_of[f"shop.api.{d}"] == d
+    assert {placed[f"shop.api.{d}"] for d in DOMAINS} == {"layer"}

@@ -1,0 +1,247 @@
+"""The signal graph from facts built in memory: each signal, its resolution, normalisation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pytest
+
+from advisor.errors import ConfigError
+from advisor.graph import build_graph
+from advisor.signals import (
+    DEFAULT_WEIGHTS,
+    SignalConfig,
+    build_signal_graph,
+    normalise,
+    parse_signals,
+)
+from analyzers.facts import (
+    FROM,
+    IMPORT,
+    CodebaseFacts,
+    DataAccessFact,
+    DefinitionFact,
+    ImportFact,
+    ModelFact,
+    ModuleFacts,
+    ParsedSource,
+    ReferenceFact,
+    RelationFact,
+    StringRefFact,
+)
+
+
+def mod(name: str, *, package: bool = False, **source) -> ModuleFacts:
+    path = name.replace(".", "/") + ("/__init__.py" if package else ".py")
+    return ModuleFacts(path=path, name=name, is_package=package, sha256="",
+                       source=ParsedSource(lines=10, **source))
+
+
+def graph_of(*modules: ModuleFacts):
+    return build_graph(CodebaseFacts(root="/r", modules=tuple(modules)))
+
+
+def frm(module: str, *names: str, line: int = 1) -> ImportFact:
+    return ImportFact(line, FROM, module, names=tuple((n, None) for n in names))
+
+
+def django_model(name: str, *relations: RelationFact, abstract: bool = False) -> ModelFact:
+    return ModelFact(name, 3, "django", None, abstract, ("models.Model",), relations)
+
+
+SHOP = [
+    mod("shop", package=True),
+    mod("shop.orders", package=True),
+    mod("shop.orders.models", models=(django_model("Order"),)),
+    mod("shop.billing", package=True),
+    mod("shop.billing.models", models=(
+        django_model("Invoice", RelationFact(5, "order", "ForeignKey", "orders.Order")),)),
+    mod("shop.billing.services", imports=(frm("shop.orders.models", "Order"),),
+        data_access=(DataAccessFact(9, "Order", "write", "objects.update"),)),
+    mod("shop.reports", strings=(StringRefFact(4, "orders.Order", "get_model"),)),
+]
+
+
+def test_import_edges_count_once_per_direction():
+    g = graph_of(mod("p", package=True), mod("p.a", imports=(ImportFact(1, IMPORT, "p.b"),)),
+                 mod("p.b", imports=(ImportFact(1, IMPORT, "p.a"),)))
+    sg = build_signal_graph(g)
+    assert sg.raw["imports"] == {("p.a", "p.b"): 2.0}
+    assert sg.depends["p.a"] == {"p.b"} and sg.depends["p.b"] == {"p.a"}
+
+
+def test_calls_count_uses_and_inheritance_is_its_own_signal():
+    g = graph_of(mod("p", package=True),
+                 mod("p.a", imports=(frm("p.b", "Base"),),
+                     references=(ReferenceFact(3, "Base", "inheritance"),
+                                 ReferenceFact(4, "Base.make", "call"))),
+                 mod("p.b", definitions=(DefinitionFact("Base", 1, "class"),)))
+    sg = build_signal_graph(g)
+    assert sg.raw["inheritance"] == {("p.a", "p.b"): 1.0}
+    # the edge carries one import statement and two uses: weight 3, counted as use weight
+    assert sg.raw["calls"] == {("p.a", "p.b"): 3.0}
+
+
+def test_data_coupling_through_relations_access_and_get_model():
+    sg = build_signal_graph(graph_of(*SHOP))
+    data = sg.raw["data"]
+    # FK "orders.Order": the app label "orders" is the package holding models.py
+    assert data[("shop.billing.models", "shop.orders.models")] == 1.0
+    # Order.objects.update(...) with Order imported from the models module
+    assert data[("shop.billing.services", "shop.orders.models")] == 1.0
+    # apps.get_model("orders", "Order") -> "orders.Order"
+    assert data[("shop.orders.models", "shop.reports")] == 1.0
+    assert "shop.orders.models" in sg.depends["shop.reports"]
+
+
+def test_data_counts_distinct_models_touched():
+    modules = SHOP[:3] + [
+        mod("shop.orders.more", models=(django_model("Refund"),)),
+        mod("shop.audit", strings=(StringRefFact(1, "orders.Order", "get_model"),
+                                   StringRefFact(2, "orders.Order", "ForeignKey"),
+                                   StringRefFact(3, "orders.Refund", "get_model"))),
+    ]
+    sg = build_signal_graph(graph_of(*modules))
+    # Order twice is one model; Refund lives in another module
+    assert sg.raw["data"][("shop.audit", "shop.orders.models")] == 1.0
+    assert sg.raw["data"][("shop.audit", "shop.orders.more")] == 1.0
+
+
+def _abstract(module: str, name: str) -> ModuleFacts:
+    return mod(module, definitions=(DefinitionFact(name, 3, "class", ("models.Model",)),),
+               models=(django_model(name, abstract=True),))
+
+
+def test_models_inherited_across_modules_and_default_tables():
+    g = graph_of(
+        mod("shop", package=True), mod("shop.orders", package=True),
+        _abstract("shop.orders.abstract_models", "AbstractOrder"),
+        _abstract("shop.legacy", "AbstractOrder"),  # same name: only the import can tell
+        mod("shop.orders.models",
+            imports=(ImportFact(1, FROM, "shop.orders.abstract_models", star=True),),
+            definitions=(DefinitionFact("Order", 4, "class", ("AbstractOrder",)),)),
+        mod("shop.forms", models=(ModelFact("OrderForm", 2, "unknown", None, False,
+                                            ("forms.ModelForm",)),)),
+    )
+    index = build_signal_graph(g).models
+    found = {(i.module, i.name): (i.abstract, i.table) for i in index.models}
+    assert found == {("shop.orders.abstract_models", "AbstractOrder"): (True, None),
+                     ("shop.legacy", "AbstractOrder"): (True, None),
+                     ("shop.orders.models", "Order"): (False, "orders_order")}
+
+
+def test_a_base_bound_at_run_time_is_found_by_its_unique_name():
+    # AbstractRefund = get_class("orders.abstract_models", "AbstractRefund"): no import binds it
+    g = graph_of(mod("shop", package=True), mod("shop.orders", package=True),
+                 _abstract("shop.orders.abstract_models", "AbstractRefund"),
+                 mod("shop.orders.models", definitions=(
+                     DefinitionFact("Refund", 4, "class", ("AbstractRefund",)),)))
+    found = {(i.module, i.name) for i in build_signal_graph(g).models.models}
+    assert ("shop.orders.models", "Refund") in found
+
+
+def test_string_references_resolve_absolute_suffix_and_symbols():
+    g = graph_of(
+        mod("oscar", package=True, strings=(
+            StringRefFact(1, "oscar.apps.catalogue.apps.CatalogueConfig", "INSTALLED_APPS"),)),
+        mod("oscar.apps", package=True),
+        mod("oscar.apps.catalogue", package=True),
+        mod("oscar.apps.catalogue.apps"),
+        mod("oscar.apps.catalogue.models"),
+        mod("oscar.apps.dashboard", package=True),
+        mod("oscar.apps.dashboard.catalogue", package=True),
+        mod("oscar.apps.dashboard.catalogue.models"),
+        mod("oscar.apps.dashboard.catalogue.views", strings=(
+            StringRefFact(2, "catalogue.models", "get_class"),
+            StringRefFact(3, "dashboard.catalogue.models", "get_class"),
+            StringRefFact(4, "Product", "get_class"),  # a class name: not a module
+            StringRefFact(5, "oscar.checkout", "getLogger"))),  # not a code-naming call
+    )
+    strings = build_signal_graph(g).raw["strings"]
+    views = "oscar.apps.dashboard.catalogue.views"
+    assert strings == {
+        ("oscar", "oscar.apps.catalogue.apps"): 1.0,  # module.Symbol, absolute
+        ("oscar.apps.catalogue.models", views): 1.0,  # suffix: the shortest match wins
+        ("oscar.apps.dashboard.catalogue.models", views): 1.0,
+    }
+
+
+def test_normalise_by_hand():
+    # log1p: ln 2 and ln 4 = 2 ln 2; mean 1.5 ln 2 -> 2/3 and 4/3
+    out = normalise({("a", "b"): 1.0, ("a", "c"): 3.0})
+    assert out == {("a", "b"): pytest.approx(2 / 3), ("a", "c"): pytest.approx(4 / 3)}
+    # one huge pair among tiny ones is capped at 4 times the mean
+    skewed = {(f"a{i}", "z"): 1e-9 for i in range(7)} | {("b", "z"): 1e6}
+    assert normalise(skewed)[("b", "z")] == 4.0
+    # similarities are not logged: 0.2 and 0.6 -> mean 0.4 -> 0.5 and 1.5
+    sims = normalise({("a", "b"): 0.2, ("a", "c"): 0.6}, similarity=True)
+    assert sims == {("a", "b"): pytest.approx(0.5), ("a", "c"): pytest.approx(1.5)}
+
+
+def test_combined_weight_is_the_weighted_sum_of_normalised_signals():
+    sg = build_signal_graph(graph_of(*SHOP), SignalConfig(dict(DEFAULT_WEIGHTS, data=2.5)))
+    pair = ("shop.billing.services", "shop.orders.models")
+    imports = normalise(sg.raw["imports"])[pair]
+    calls = normalise(sg.raw["calls"]).get(pair, 0.0)
+    data = normalise(sg.raw["data"])[pair]
+    assert sg.weights[pair] == pytest.approx(imports + calls + 2.5 * data)
+
+
+def test_a_zero_weight_switches_a_signal_off():
+    weights = dict(DEFAULT_WEIGHTS, data=0.0)
+    sg = build_signal_graph(graph_of(*SHOP), SignalConfig(weights))
+    assert ("shop.orders.models", "shop.reports") in sg.raw["data"]
+    assert ("shop.orders.models", "shop.reports") not in sg.weights
+
+
+@dataclass
+class _CoChange:
+    path_a: str
+    path_b: str
+    commits: int
+
+
+@dataclass
+class _File:
+    path: str
+    authors: tuple
+
+
+@dataclass
+class _History:
+    co_changes: tuple
+    files: tuple
+
+
+def test_cochange_from_a_mapping_or_history_facts():
+    g = graph_of(mod("p", package=True), mod("p.a", imports=(ImportFact(1, IMPORT, "p.b"),)),
+                 mod("p.b"), mod("p.c"))
+    sg = build_signal_graph(g, history={("p/c.py", "p/a.py"): 4, ("p/a.py", "gone.py"): 9})
+    assert sg.raw["cochange"] == {("p.a", "p.c"): 4.0}
+    history = _History((_CoChange("p/a.py", "p/c.py", 3),), ())
+    assert build_signal_graph(g, history=history).raw["cochange"] == {("p.a", "p.c"): 3.0}
+    assert ("p.a", "p.c") in build_signal_graph(g, history=history).weights
+
+
+def test_authorship_only_reinforces_linked_pairs():
+    g = graph_of(mod("p", package=True), mod("p.a", imports=(ImportFact(1, IMPORT, "p.b"),)),
+                 mod("p.b"), mod("p.c"))
+    files = (_File("p/a.py", (("ann", 3), ("bob", 1))), _File("p/b.py", (("ann", 1),)),
+             _File("p/c.py", (("ann", 5),)))
+    raw = build_signal_graph(g, history=_History((), files)).raw["authorship"]
+    # cosine((3, 1), (1, 0)) = 3 / sqrt(10); p.c shares an author but nothing links it
+    assert raw == {("p.a", "p.b"): pytest.approx(3 / math.sqrt(10))}
+
+
+def test_parse_signals_is_strict():
+    assert parse_signals(None).weight("data") == DEFAULT_WEIGHTS["data"]
+    config = parse_signals({"data": 3, "cochange": False, "strings": True})
+    assert (config.weight("data"), config.weight("cochange"), config.weight("strings")) == (
+        3.0, 0.0, DEFAULT_WEIGHTS["strings"])
+    with pytest.raises(ConfigError, match="unknown key 'imprts'"):
+        parse_signals({"imprts": 1.0})
+    with pytest.raises(ConfigError, match="'calls' must be a number >= 0"):
+        parse_signals({"calls": -1})
+    with pytest.raises(ConfigError, match="must be a table"):
+        parse_signals([1, 2])
