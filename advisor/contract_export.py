@@ -1,0 +1,220 @@
+"""The proposed boundaries as contracts CI can enforce: a ``[tool.advisor.gate]`` snippet for
+``advisor check`` (the schema of ``advisor.gate.config``) and an import-linter INI file.
+
+What is proposed, per domain context C (its modules named by the fewest packages that hold
+only C's code, its *roots*):
+- forbidden: C may not depend on the contexts it does not depend on today, nor on those it
+  should stop depending on to break a cycle (the suggested cut edges); today's allowed
+  direction stays allowed;
+- public-interface (gate only; import-linter has no equivalent): other code may use C only
+  through the modules application code uses today, so the surface cannot grow unnoticed;
+- forbidden: the shared kernel the contexts use may not depend on any context.
+Tests and migrations that break a contract today get ``ignore_imports`` entries (they may reach
+into internals); a contract that application code breaks today says so in a comment: take a
+baseline (``advisor baseline``) and burn the violations down.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from advisor.data_ownership import is_support_module
+from advisor.readiness.boundaries import breaking_edges
+from advisor.readiness.inputs import STRING, Inputs
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    type: str  # forbidden | public-interface
+    source: tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
+    interface: tuple[str, ...] = ()
+    violations: int = 0  # module edges of application code that break it today
+    guidance: str = ""
+    ignore: tuple[tuple[str, str], ...] = ()  # (source, target) patterns tests need today
+    ignore_modules: tuple[tuple[str, str], ...] = ()  # the module imports behind them
+
+
+_SUPPORT = "\0support"  # the label of tests and migrations in ``_labels_under``
+
+
+def _labels_under(inp: Inputs) -> dict[str, set]:
+    """package prefix -> labels (context, None for the kernel, _SUPPORT) of the modules in it."""
+    found: dict[str, set] = {}
+    for n in inp.graph.modules:
+        own = _SUPPORT if _support(inp, n) else inp.partition.get(n)
+        parts = n.split(".")
+        for cut in range(1, len(parts) + 1):
+            found.setdefault(".".join(parts[:cut]), set()).add(own)
+    return found
+
+
+def _highest(labels: dict[str, set], module: str, allowed: set) -> str:
+    """The highest package holding ``module`` whose modules' labels are all in ``allowed``."""
+    best, parts = module, module.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:cut])
+        if labels.get(prefix, {None}) <= allowed:
+            best = prefix
+        else:
+            break
+    return best
+
+
+def context_roots(inp: Inputs, c: str, labels: dict[str, set] | None = None
+                  ) -> tuple[str, ...]:
+    """The highest packages (or modules) whose application modules all belong to ``c``."""
+    labels = _labels_under(inp) if labels is None else labels
+    roots = {_highest(labels, m, {c, _SUPPORT}) for m in inp.members.get(c, ())}
+    return tuple(sorted(r for r in roots if not any(r.startswith(o + ".") for o in roots)))
+
+
+def _support(inp: Inputs, module: str) -> bool:
+    return is_support_module(inp.path_of(module))
+
+
+def _owner(module: str, roots) -> str | None:
+    return next((r for r in roots if _inside(module, r)), None)
+
+
+def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> Contract:
+    """Count the edges breaking ``contract``; those from tests and migrations become
+    ``ignore_imports`` entries (the gate and import-linter check application code only)."""
+    app, ignore, modules = 0, set(), set()
+    for e in inp.graph.edges:
+        if not _static(e) or not broken(e):
+            continue
+        if _support(inp, e.source):
+            target = _owner(e.target, contract.target) or e.target
+            ignore.add((_highest(labels, e.source, {_SUPPORT}), target))
+            modules.add((e.source, e.target))
+        else:
+            app += 1
+    return replace(contract, violations=app, ignore=tuple(sorted(ignore)),
+                   ignore_modules=tuple(sorted(modules)))
+
+
+def propose(inp: Inputs) -> list[Contract]:
+    labels = _labels_under(inp)
+    roots = {c: context_roots(inp, c, labels) for c in inp.contexts}
+    cuts = {pair for cyc in inp.context_cycles for pair in breaking_edges(inp, cyc)}
+    contracts = []
+    for c in inp.contexts:
+        banned = sorted(d for d in inp.contexts if d != c and ((c, d) not in inp.context_edges
+                                                               or (c, d) in cuts))
+        if not banned:
+            continue
+        k = Contract(f"{c} does not depend on {', '.join(banned)}", "forbidden", roots[c],
+                     tuple(r for d in banned for r in roots[d]),
+                     guidance=f"{c} must not reach into {', '.join(banned)}: publish an event "
+                              "or depend the other way round, through the owner's public API.")
+        contracts.append(_split(inp, labels, k, lambda e, k=k: _owner(e.source, k.source) is not None
+                                and _owner(e.target, k.target) is not None))
+    packages = {n for n, m in inp.graph.modules.items() if m.is_package}
+    for c in inp.contexts:
+        if len(roots[c]) != 1 or roots[c][0] not in packages:
+            continue
+        root = roots[c][0]
+        used = {e.target for e in inp.graph.edges if _static(e) and _inside(e.target, root)
+                and not _inside(e.source, root) and not _support(inp, e.source)}
+        interface = tuple(sorted("__init__" if t == root else t[len(root) + 1:] for t in used))
+        if not interface:
+            continue
+        public = {root if i == "__init__" else f"{root}.{i}" for i in interface}
+        k = Contract(f"{c} is used only through {', '.join(interface)}", "public-interface",
+                     target=(root,), interface=interface,
+                     guidance=f"Use {c} through its public modules; add what you need there.")
+        contracts.append(_split(inp, labels, k, lambda e, root=root, public=public: _inside(
+            e.target, root) and not _inside(e.source, root) and e.target not in public))
+    targets = tuple(r for c in inp.contexts for r in roots[c])
+    kernel = sorted({e.target for e in inp.graph.edges if _static(e)
+                     and inp.partition.get(e.target) is None
+                     and inp.partition.get(e.source) is not None
+                     and not _support(inp, e.target)})
+    kernel = [k for k in kernel if not any(t.startswith(k + ".") for t in targets)]
+    if kernel and targets:
+        k = Contract("the shared kernel does not depend on any context", "forbidden",
+                     tuple(kernel), targets,
+                     guidance="Kernel code serves every context; move code that needs a "
+                              "context into that context.")
+        contracts.append(_split(inp, labels, k, lambda e, k=k: _owner(e.source, k.source) is not None
+                                and _owner(e.target, k.target) is not None))
+    return contracts
+
+
+def _inside(module: str, root: str) -> bool:
+    return module == root or module.startswith(root + ".")
+
+
+def _static(edge) -> bool:
+    """An edge the gate sees (not only a framework string, which it does not check)."""
+    return edge.kinds != (STRING,)
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def gate_toml(inp: Inputs, contracts: list[Contract] | None = None) -> str:
+    contracts = propose(inp) if contracts is None else contracts
+    out = ["# Proposed by monolith-advisor from the bounded contexts it found: paste into",
+           "# pyproject.toml (or pass with 'advisor check --config'). Contracts marked",
+           "# 'breaks today' need a baseline first: advisor baseline PATH.",
+           "[tool.advisor.gate]", ""]
+    for k in contracts:
+        if k.violations:
+            out.append(f"# breaks today: {k.violations} module dependencies (baseline them)")
+        out += ["[[tool.advisor.gate.contracts]]", f"name = {json.dumps(k.name)}",
+                f"type = {json.dumps(k.type)}"]
+        if k.type == "forbidden":
+            out += [f"source = {_toml_list(k.source)}", f"target = {_toml_list(k.target)}"]
+        else:
+            out += [f"target = {_toml_list(k.target)}", f"interface = {_toml_list(k.interface)}"]
+        if k.ignore:
+            out.append(f"ignore_imports = {_toml_list(f'{a} -> {b}' for a, b in k.ignore)}"
+                       "  # tests and migrations")
+        if k.guidance:
+            out.append(f"guidance = {json.dumps(k.guidance)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split())
+
+
+def importlinter_ini(inp: Inputs, contracts: list[Contract] | None = None) -> str:
+    contracts = propose(inp) if contracts is None else contracts
+    tops = sorted({n.partition(".")[0] for n, m in inp.graph.modules.items()
+                   if not is_support_module(m.path) and ("." in n or m.is_package)})
+    out = ["; Proposed by monolith-advisor: save as .importlinter (or merge into setup.cfg)",
+           "; and run lint-imports. Public-interface contracts exist only in advisor-gate.toml.",
+           "[importlinter]", "root_packages ="] + [f"    {t}" for t in tops] + [""]
+    for k in contracts:
+        if k.type != "forbidden":
+            continue
+        if k.violations:
+            out.append(f"; breaks today: {k.violations} module dependencies")
+        out += [f"[importlinter:contract:{_slug(k.name)}]", f"name = {k.name}",
+                "type = forbidden", "source_modules ="] + [f"    {s}" for s in k.source]
+        out += ["forbidden_modules ="] + [f"    {t}" for t in k.target]
+        imports = [(a, b) for a, b in k.ignore_modules if _imported(inp, a, b)]
+        if imports:
+            out += ["ignore_imports ="] + [f"    {a} -> {b}" for a, b in imports]
+        out += ["allow_indirect_imports = True", ""]
+    return "\n".join(out)
+
+
+def _imported(inp: Inputs, source: str, target: str) -> bool:
+    """import-linter sees imports only, and fails on ignore entries it cannot match."""
+    return any(e.source == source and e.target == target and "import" in e.kinds
+               for e in inp.graph.edges)
+
+
+def export_document(contracts: list[Contract]) -> list[dict]:
+    return [{"name": k.name, "type": k.type, "source": list(k.source), "target": list(k.target),
+             "interface": list(k.interface), "violations_today": k.violations,
+             "ignore_imports": [f"{a} -> {b}" for a, b in k.ignore]}
+            for k in contracts]

@@ -1,0 +1,227 @@
+"""Boundary items. The article's "distributed systems complexity": what is an in-process call or
+a shared transaction today becomes a network call or a distributed transaction after a split.
+Coupling, cycles, shared tables, cross-context foreign keys and transactions measure how much of
+that a split would create; co-change shows whether the boundaries match how the code changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from advisor.data_ownership import KERNEL, label
+from advisor.metrics import feedback_arcs
+from advisor.readiness.inputs import Inputs
+from advisor.readiness.model import Evidence, ItemSpec, Result, clamp, no_data
+
+
+def _edge_evidence(inp: Inputs, edges, limit: int = 3) -> list[Evidence]:
+    out = []
+    for e in sorted(edges, key=lambda e: (-e.weight, e.source, e.target))[:limit]:
+        out.append(Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
+                            f"{e.source} -> {e.target} ({'/'.join(e.kinds)}, weight "
+                            f"{e.weight:g})"))
+    return out
+
+
+def pair_weight(inp: Inputs, a: str, b: str) -> float:
+    return sum(e.weight for e in inp.context_edges.get((a, b), ()))
+
+
+def coupling(inp: Inputs, th) -> Result:
+    if len(inp.contexts) < 2:
+        return no_data("fewer than two contexts: nothing crosses")
+    if not inp.domain_weight:
+        return no_data("no dependencies between modules of the contexts")
+    cross = sum(e.weight for e in inp.cross_edges)
+    share = cross / inp.domain_weight
+    pairs = sorted(inp.context_edges, key=lambda p: (-pair_weight(inp, *p), p))
+    evidence = []
+    for a, b in pairs[:8]:
+        evidence += _edge_evidence(inp, inp.context_edges[a, b], 2)
+    summary = (f"{share:.0%} of the dependency weight crosses contexts ({len(inp.cross_edges)} "
+               f"module edges between {len(pairs)} context pairs)")
+    top = ", ".join(f"{a} -> {b}" for a, b in pairs[:3])
+    return Result(1 - clamp(share / th["max_share"]), summary, tuple(evidence),
+                  f"Route cross-context calls through each context's public API; heaviest: "
+                  f"{top}." if pairs else "Contexts do not depend on each other directly.",
+                  {"share": round(share, 4)})
+
+
+def breaking_edges(inp: Inputs, cycle: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Context edges to cut so ``cycle`` (a strongly connected set of contexts) becomes acyclic:
+    the heaviest dependencies are kept, the lightest that close a loop are cut
+    (``advisor.metrics.feedback_arcs``; for two contexts: the lighter direction)."""
+    members = set(cycle)
+    arcs = [(a, b, pair_weight(inp, a, b)) for (a, b) in inp.context_edges
+            if a in members and b in members]
+    return [(a, b) for a, b, _ in feedback_arcs(arcs)]
+
+
+def module_cuts(inp: Inputs, scc: tuple[str, ...]) -> list:
+    """Module edges crossing contexts whose removal breaks the module cycle ``scc``; edges
+    inside one context are avoided (they count a thousand times their weight)."""
+    members = set(scc)
+    edges = {(e.source, e.target): e for e in inp.graph.edges
+             if e.source in members and e.target in members}
+    arcs = [(s, t, e.weight * (1000 if inp.partition[s] == inp.partition[t] else 1))
+            for (s, t), e in edges.items()]
+    return [edges[s, t] for s, t, _ in feedback_arcs(arcs)]
+
+
+def cycle_name(cycle, cap: int = 6) -> str:
+    names = list(cycle[:cap]) + ([f"... ({len(cycle)} contexts)"] if len(cycle) > cap else [])
+    return " <-> ".join(names)
+
+
+def cycles(inp: Inputs, th) -> Result:
+    if len(inp.contexts) < 2:
+        return no_data("fewer than two contexts: no cycles between them")
+    involved = {c for cyc in inp.context_cycles for c in cyc}
+    involved |= {inp.partition[m] for t in inp.tangles for m in t} - {None}
+    evidence = []
+    for cyc in inp.context_cycles:
+        for a, b in breaking_edges(inp, cyc):
+            evidence += [Evidence(ev.path, ev.line, f"cut {a} -> {b}: {ev.detail}")
+                         for ev in _edge_evidence(inp, inp.context_edges[a, b])]
+    for t in inp.tangles:
+        labels = sorted({inp.partition[m] or KERNEL for m in t})
+        evidence.append(Evidence(inp.path_of(t[0]), 0, f"module cycle across {', '.join(labels)}"
+                                 f": {' / '.join(t[:8])}" + (" ..." if len(t) > 8 else "")))
+    score = 1 - len(involved) / len(inp.contexts)
+    names = [cycle_name(c) for c in inp.context_cycles]
+    summary = (f"{len(involved)} of {len(inp.contexts)} contexts in dependency cycles"
+               + (f": {'; '.join(names)}" if names else "")
+               + (f"; {len(inp.tangles)} module cycle(s) cross contexts" if inp.tangles else ""))
+    advice = ("Break the cycles before any split (invert the lighter dependency: an event or a "
+              "callback interface owned by the lower context)." if involved else
+              "Contexts depend on each other in one direction only: keep it so with a contract.")
+    return Result(score, summary, tuple(evidence), advice,
+                  {"involved": sorted(involved)})
+
+
+def data_ownership(inp: Inputs, th) -> Result:
+    if not inp.data.models:
+        return no_data("no ORM models found")
+    writers = inp.data.writers()
+    if not writers:
+        return no_data("no writes to ORM models found")
+    contested = inp.data.contested_tables()
+    share = len(contested) / len(writers)
+    evidence = []
+    for table, by in contested.items():
+        owner = label(inp.data.tables[table].context)
+        for who, ws in sorted(by.items()):
+            if who != owner:
+                evidence += [Evidence(w.path, w.line, f"{table} (owner {owner}) written by "
+                                      f"{who}: {w.via}") for w in ws]
+    names = ", ".join(f"{t} ({', '.join(sorted(by))})" for t, by in list(contested.items())[:5])
+    summary = (f"{len(contested)} of {len(writers)} written tables are written from outside "
+               f"their owning context" + (f": {names}" if names else ""))
+    return Result(1 - clamp(share / th["max_share"]), summary, tuple(evidence),
+                  "Give every table one writing context, its owner; others call its API or "
+                  "react to its events." if contested else
+                  "Each table is written only by its owning context: keep it so.",
+                  {"contested": list(contested)})
+
+
+def foreign_keys(inp: Inputs, th) -> Result:
+    rels = inp.data.foreign_keys
+    if not rels:
+        return no_data("no resolved foreign keys between models")
+    cross = inp.data.cross_foreign_keys
+    share = len(cross) / len(rels)
+    evidence = tuple(Evidence(fk.path, fk.line, f"{fk.source}.{fk.field} -> {fk.target} "
+                              f"({fk.source_context or KERNEL} -> {fk.target_context})")
+                     for fk in cross)
+    return Result(1 - clamp(share / th["max_share"]), f"{len(cross)} of {len(rels)} foreign keys "
+                  "cross contexts", evidence,
+                  "Replace cross-context foreign keys by plain ids (and a lookup through the "
+                  "owner's API): a database cannot enforce them across services."
+                  if cross else "No foreign key crosses a context boundary.")
+
+
+def transactions(inp: Inputs, th) -> Result:
+    txs = inp.data.transactions
+    if not txs:
+        return no_data("no transaction blocks with writes found")
+    spanning = inp.data.spanning_transactions
+    share = len(spanning) / len(txs)
+    evidence = tuple(Evidence(t.path, t.line, f"atomic block in {t.module} writes "
+                              f"{', '.join(t.contexts)} ({', '.join(t.tables)})")
+                     for t in spanning)
+    return Result(1 - clamp(share / th["max_share"]), f"{len(spanning)} of {len(txs)} "
+                  "transactions write the tables of several contexts", evidence,
+                  "Split each spanning transaction: one context commits, the others follow "
+                  "from an event (outbox) or a saga." if spanning else
+                  "Every transaction stays inside one context.")
+
+
+def cochange(inp: Inputs, th) -> Result:
+    if len(inp.contexts) < 2:
+        return no_data("fewer than two contexts")
+    if not inp.history_ok:
+        return no_data(inp.history_note(), "Run on a clone with history.")
+    inside = across = 0
+    crossing: dict[tuple[str, str], int] = defaultdict(int)
+    for c in inp.history.co_changes:
+        a, b = inp.path_context.get(c.path_a), inp.path_context.get(c.path_b)
+        if a is None or b is None:
+            continue
+        if a == b:
+            inside += c.commits
+        else:
+            across += c.commits
+            crossing[tuple(sorted((a, b)))] += c.commits
+    if not inside + across:
+        return no_data("no files of the contexts changed together")
+    share = across / (inside + across)
+    evidence = tuple(Evidence("(git history)", 0, f"{a} / {b}: {n} co-changes")
+                     for (a, b), n in sorted(crossing.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Result(1 - clamp(share / th["max_share"]), f"{share:.0%} of co-changing file pairs "
+                  "cross contexts", evidence,
+                  "Features keep touching several contexts: the boundaries do not match how "
+                  "the code changes yet." if share > th["max_share"] / 2 else
+                  "Changes stay inside contexts.", {"share": round(share, 4),
+                                                    "pairs": {f"{a}|{b}": n for (a, b), n
+                                                              in crossing.items()}})
+
+
+def enforced(inp: Inputs, th) -> Result:
+    ops = inp.operations
+    if ops is None:
+        return no_data("operations files were not scanned")
+    found = ops.boundaries
+    evidence = tuple(Evidence(e.path, e.line, e.detail) for e in found)
+    if any(e.kind in ("contract", "advisor-gate", "tach") for e in found):
+        return Result(1.0, f"architecture contracts checked ({len(found)} declaration(s))",
+                      evidence, "Add the proposed contexts' contracts (advisor-gate.toml).")
+    if found:
+        return Result(0.5, "import-linter configured without contracts", evidence,
+                      "Declare independence/forbidden contracts between the contexts.")
+    return Result(0.0, "no architecture contracts (import-linter, tach, advisor gate)", (),
+                  "Enforce the proposed boundaries in CI first: advisor writes "
+                  "advisor-gate.toml and importlinter.ini next to the report.")
+
+
+ITEMS = (
+    ItemSpec("bound.coupling", "Cross-context coupling", "boundaries", 1.5, coupling,
+             {"max_share": (0.4, "crossing share of dependency weight that scores 0")},
+             article="Communicates via well-defined APIs"),
+    ItemSpec("bound.cycles", "Cycles between contexts", "boundaries", 2.0, cycles,
+             article="Can be deployed independently"),
+    ItemSpec("bound.data_ownership", "Each table has one writing context", "boundaries", 2.0,
+             data_ownership, {"max_share": (0.5, ("share of written tables with several writing "
+                                                 "contexts that scores 0"))},
+             article="Consistency vs. availability tradeoffs"),
+    ItemSpec("bound.foreign_keys", "Cross-context foreign keys", "boundaries", 1.0,
+             foreign_keys, {"max_share": (0.3, "crossing share of foreign keys that scores 0")},
+             article="Distributed transactions"),
+    ItemSpec("bound.transactions", "Transactions spanning contexts", "boundaries", 1.0,
+             transactions, {"max_share": (0.5, "spanning share of transactions that scores 0")},
+             article="Distributed transactions"),
+    ItemSpec("bound.cochange", "Co-change across boundaries", "boundaries", 1.0, cochange,
+             {"max_share": (0.5, "crossing share of co-changes that scores 0")},
+             article="Teams can work in parallel"),
+    ItemSpec("bound.enforced", "Boundaries already enforced", "boundaries", 1.0, enforced,
+             article="Start with a modular monolith"),
+)

@@ -1,0 +1,187 @@
+"""Everything the checklist, the verdict and the plan read, derived once from the facts and a
+partition (module -> context name, None for the shared kernel).
+
+Test modules and migrations (``advisor.data_ownership.is_support_module``) are left out of
+contexts, sizes and coupling. Git history counts only with at least ``min_commits`` commits:
+less than that says nothing about teams or churn (and a sample inside another repository sees
+that repository's history), so history items then report no data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from advisor.data_ownership import (
+    DataOwnership,
+    build_data_ownership,
+    is_support_module,
+)
+from advisor.graph import DependencyGraph, Edge, Resolver
+from advisor.metrics import cycles as module_cycles
+from advisor.metrics import strongly_connected
+from advisor.readiness.model import DEFAULT_HEAVY_LIBRARIES
+from analyzers.history import HistoryFacts
+from analyzers.operations import OperationsFacts
+from analyzers.ownership import OwnershipFacts
+
+
+@dataclass(frozen=True)
+class Inputs:
+    graph: DependencyGraph  # with string edges (kind "string"), see with_string_edges
+    partition: Mapping[str, str | None]  # every module -> context (None: kernel / support)
+    data: DataOwnership
+    history: HistoryFacts | None = None
+    operations: OperationsFacts | None = None
+    ownership: OwnershipFacts | None = None
+    min_commits: int = 10
+    heavy_libraries: tuple[str, ...] = ()
+    # derived
+    contexts: tuple[str, ...] = ()
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+    app_lines: int = 0
+    cross_edges: tuple[Edge, ...] = ()  # between modules of two different domain contexts
+    domain_weight: float = 0.0  # weight of edges with at least one end in a domain context
+    context_edges: Mapping[tuple[str, str], tuple[Edge, ...]] = field(default_factory=dict)
+    context_cycles: tuple[tuple[str, ...], ...] = ()
+    tangles: tuple[tuple[str, ...], ...] = ()  # module SCCs spanning two or more contexts
+    path_context: Mapping[str, str | None] = field(default_factory=dict)
+
+    # --- history -----------------------------------------------------------------------
+    @property
+    def history_ok(self) -> bool:
+        h = self.history
+        return bool(h and h.available and h.commits >= self.min_commits)
+
+    def history_note(self) -> str:
+        h = self.history
+        if h is None or not h.available:
+            return (h.note if h and h.note else "no git history was read") + \
+                ": history items are left out of the total"
+        if not h.commits:
+            return (f"no commits in the last {h.window_days} days of git history: nobody is "
+                    "changing this code now; history items are left out of the total")
+        return (f"only {h.commits} commit(s) of history (fewer than {self.min_commits}): too "
+                "little to judge teams, churn or co-change; left out of the total")
+
+    def churn(self) -> dict[str, int]:
+        """Context -> file changes (commits per file, summed) in the history window."""
+        out: dict[str, int] = {c: 0 for c in self.contexts}
+        for f in self.history.files if self.history else ():
+            c = self.path_context.get(f.path)
+            if c is not None:
+                out[c] += f.commits
+        return out
+
+    def authors(self) -> dict[str, Counter]:
+        """Context -> Counter(author -> commits to its files)."""
+        out: dict[str, Counter] = {c: Counter() for c in self.contexts}
+        for f in self.history.files if self.history else ():
+            c = self.path_context.get(f.path)
+            if c is not None:
+                out[c].update(dict(f.authors))
+        return out
+
+    def active_authors(self, min_commits: int = 2) -> list[tuple[str, int]]:
+        return [(a, n) for a, n in (self.history.authors if self.history else ())
+                if n >= min_commits]
+
+    # --- contexts ----------------------------------------------------------------------
+    def context_of(self, module: str) -> str | None:
+        return self.partition.get(module)
+
+    def path_of(self, module: str) -> str:
+        return self.graph.modules[module].path
+
+    def dependents(self, context: str) -> list[str]:
+        """Other domain contexts that depend on ``context``."""
+        return sorted({a for (a, b) in self.context_edges if b == context})
+
+    def dependencies(self, context: str) -> list[str]:
+        return sorted({b for (a, b) in self.context_edges if a == context})
+
+
+STRING = "string"  # edge kind: a framework string naming code (get_class, "app.Model", include)
+
+
+def with_string_edges(graph: DependencyGraph, index) -> DependencyGraph:
+    """The graph plus the dependencies framework strings express (``get_class("catalogue.models",
+    ...)``, ``ForeignKey("orders.Order")``, ``apps.get_model``, ``include("app.urls")``,
+    settings): Django code such as django-oscar wires most of its apps together this way, so
+    boundaries judged on imports alone would look cleaner than they are. Resolved as the
+    clustering's string signal resolves them (``advisor.signals``)."""
+    from advisor.signals import CODE_CONTEXTS, MODEL_CONTEXTS, StringResolver
+
+    resolver = StringResolver(graph, index)
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for name, module in graph.modules.items():
+        for fact in module.source.strings:
+            if fact.context in MODEL_CONTEXTS:
+                targets = {i.module for i in index.resolve_string(fact.value, name)}
+            elif fact.context in CODE_CONTEXTS or fact.context.isupper():
+                targets = set(resolver.resolve(fact.value, fact.context, name))
+            else:
+                continue
+            for target in targets - {name}:
+                found[name, target].append(fact.line)
+    if not found:
+        return graph
+    edges = {(e.source, e.target): e for e in graph.edges}
+    for (source, target), lines in found.items():
+        old = edges.get((source, target))
+        kinds = tuple(sorted({*(old.kinds if old else ()), STRING}))
+        weight = (old.weight if old else 0.0) + len(lines)
+        merged = tuple(sorted({*(old.lines if old else ()), *(n for n in lines if n)}))
+        edges[source, target] = Edge(source, target, kinds, weight, merged,
+                                     old.tags if old else ())
+    return replace(graph, edges=tuple(edges[k] for k in sorted(edges)))
+
+
+def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
+                 history: HistoryFacts | None = None, operations: OperationsFacts | None = None,
+                 ownership: OwnershipFacts | None = None, min_commits: int = 10,
+                 heavy_libraries: tuple[str, ...] = DEFAULT_HEAVY_LIBRARIES,
+                 data: DataOwnership | None = None) -> Inputs:
+    from advisor.signals import build_model_index
+
+    index = build_model_index(graph, Resolver(graph.modules))
+    graph = with_string_edges(graph, index)
+    support = {n for n, m in graph.modules.items() if is_support_module(m.path)}
+    part = {n: (None if n in support else partition.get(n)) for n in graph.modules}
+    members: dict[str, list[str]] = defaultdict(list)
+    for n, c in sorted(part.items()):
+        if c is not None:
+            members[c].append(n)
+    contexts = tuple(sorted(members))
+    lines = {c: sum(graph.modules[m].lines for m in ms) for c, ms in members.items()}
+    app_lines = sum(m.lines for n, m in graph.modules.items() if n not in support)
+    cross, by_pair, weight = [], defaultdict(list), 0.0
+    for e in graph.edges:
+        if e.source in support or e.target in support:
+            continue
+        a, b = part[e.source], part[e.target]
+        if a is None and b is None:
+            continue
+        weight += e.weight
+        if a is not None and b is not None and a != b:
+            cross.append(e)
+            by_pair[a, b].append(e)
+    adjacency = {c: {b for (a, b) in by_pair if a == c} for c in contexts}
+    context_cycles = tuple(tuple(c) for c in strongly_connected(adjacency) if len(c) > 1)
+    app_edges = tuple(e for e in graph.edges if e.source not in support and e.target not in support)
+    tangles = tuple(tuple(scc) for scc in module_cycles(graph, app_edges)
+                    if len({part[m] for m in scc}) >= 2)
+    return Inputs(
+        graph=graph, partition=part,
+        data=data if data is not None else build_data_ownership(graph, part, index),
+        history=history, operations=operations, ownership=ownership, min_commits=min_commits,
+        heavy_libraries=heavy_libraries, contexts=contexts,
+        members={c: tuple(ms) for c, ms in members.items()}, lines=lines, app_lines=app_lines,
+        cross_edges=tuple(cross), domain_weight=weight,
+        context_edges={k: tuple(v) for k, v in sorted(by_pair.items())},
+        context_cycles=tuple(sorted(context_cycles, key=lambda c: (-len(c), c))),
+        tangles=tangles,
+        path_context={m.path: part[n] for n, m in graph.modules.items()},
+    )

@@ -1,0 +1,201 @@
+"""Values of the readiness checklist, and its configuration (``[tool.advisor.readiness]``).
+
+    [tool.advisor.readiness]
+    weights = { "ops.ci_tests" = 2.0 }       # item id -> weight (0 switches the item off)
+    disable = ["org.teams"]                  # items left out of the checklist and the total
+    min_commits = 10                         # less git history than this: history items no-data
+    heavy_libraries = ["numpy", "pandas"]    # replaces the default list (forces.technology)
+    [tool.advisor.readiness.thresholds]
+    "ops.tests" = { ratio = 0.5 }            # item id -> { threshold = number }
+
+Unknown keys, item ids and thresholds are errors that name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.errors import ConfigError
+
+MEASURED, NO_DATA, DISABLED = "measured", "no-data", "disabled"
+GROUPS = ("operations", "organisation", "forces", "boundaries")
+
+DEFAULT_HEAVY_LIBRARIES = (
+    "numpy", "pandas", "scipy", "torch", "tensorflow", "keras", "jax", "sklearn", "xgboost",
+    "lightgbm", "elasticsearch", "elasticsearch_dsl", "opensearchpy", "opensearch", "spacy",
+    "nltk", "gensim", "transformers", "cv2", "pyspark", "dask", "polars", "faiss",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    path: str
+    line: int
+    detail: str
+
+    def doc(self) -> dict:
+        return {"path": self.path, "line": self.line, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an item function returns. ``score`` None means no data (say why in ``summary``)."""
+
+    score: float | None
+    summary: str  # one line: what was measured, with the numbers
+    evidence: tuple[Evidence, ...] = ()
+    advice: str = ""
+    facts: Mapping[str, Any] = field(default_factory=dict)  # numbers for the verdict / plan
+
+
+def no_data(why: str, advice: str = "") -> Result:
+    return Result(None, why, (), advice)
+
+
+def clamp(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    id: str
+    title: str
+    group: str
+    weight: float
+    check: Callable[..., Result]  # (inputs, thresholds) -> Result
+    thresholds: Mapping[str, tuple[float, str]] = field(default_factory=dict)  # key -> default, doc
+    article: str = ""  # the seed article's criterion this item measures
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    id: str
+    title: str
+    group: str
+    weight: float
+    score: float | None
+    status: str  # MEASURED, NO_DATA or DISABLED
+    summary: str
+    evidence: tuple[Evidence, ...]
+    advice: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def lost(self) -> float:
+        """Weighted points this item loses (0 for no-data or disabled items)."""
+        return self.weight * (1.0 - self.score) if self.score is not None else 0.0
+
+    def doc(self, evidence_cap: int = 50) -> dict:
+        return {"id": self.id, "title": self.title, "group": self.group, "weight": self.weight,
+                "score": None if self.score is None else round(self.score, 3),
+                "status": self.status, "summary": self.summary,
+                "evidence": [e.doc() for e in self.evidence[:evidence_cap]],
+                "evidence_total": len(self.evidence), "advice": self.advice}
+
+
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple[ItemScore, ...]
+
+    def item(self, item_id: str) -> ItemScore | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    @staticmethod
+    def _mean(items) -> float | None:
+        scored = [i for i in items if i.status == MEASURED and i.weight > 0]
+        total = sum(i.weight for i in scored)
+        return sum(i.weight * i.score for i in scored) / total if total else None
+
+    @property
+    def score(self) -> float | None:
+        """0-100: the weighted mean of the measured items."""
+        mean = self._mean(self.items)
+        return None if mean is None else round(100 * mean, 1)
+
+    def group_score(self, group: str) -> float | None:
+        """0-1: the weighted mean of the group's measured items."""
+        return self._mean(i for i in self.items if i.group == group)
+
+    def doc(self) -> dict:
+        groups = {}
+        for g in GROUPS:
+            s = self.group_score(g)
+            groups[g] = None if s is None else round(100 * s, 1)
+        return {"score": self.score, "groups": groups, "items": [i.doc() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class ReadinessConfig:
+    weights: Mapping[str, float] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    min_commits: int = 10
+    heavy_libraries: tuple[str, ...] = DEFAULT_HEAVY_LIBRARIES
+
+
+_KEYS = {
+    "weights": "table: item id -> weight (0 switches the item off)",
+    "disable": "list of item ids to leave out",
+    "thresholds": "table: item id -> { threshold = number }",
+    "min_commits": "commits of git history needed before history items count (10)",
+    "heavy_libraries": "import names that mark a technology need (replaces the default list)",
+}
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"{where} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
+def _known(item_id: str, specs: Mapping[str, ItemSpec], where: str) -> ItemSpec:
+    if item_id not in specs:
+        raise ConfigError(f"{where}: unknown readiness item '{item_id}'",
+                          "known items: " + ", ".join(specs))
+    return specs[item_id]
+
+
+def parse_readiness(raw: Any, specs: Mapping[str, ItemSpec],
+                    where: str = "[tool.advisor.readiness]") -> ReadinessConfig:
+    if raw is None:
+        return ReadinessConfig()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(k for k in raw if k not in _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
+                          "known keys: " + "; ".join(f"{k} ({v})" for k, v in _KEYS.items()))
+    weights: dict[str, float] = {}
+    table = raw.get("weights", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'weights' must be a table of item id = weight")
+    for item_id, value in table.items():
+        _known(item_id, specs, f"{where} 'weights'")
+        weights[item_id] = _number(value, f"{where} 'weights.{item_id}'")
+    disable = raw.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise ConfigError(f"{where}: 'disable' must be a list of item ids")
+    for item_id in disable:
+        _known(item_id, specs, f"{where} 'disable'")
+    thresholds: dict[str, dict[str, float]] = {}
+    table = raw.get("thresholds", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'thresholds' must be a table of item id = {{...}}")
+    for item_id, values in table.items():
+        spec = _known(item_id, specs, f"{where} 'thresholds'")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where} 'thresholds.{item_id}' must be a table")
+        for key, value in values.items():
+            if key not in spec.thresholds:
+                known = ", ".join(spec.thresholds) or "none"
+                raise ConfigError(f"{where} 'thresholds.{item_id}': unknown threshold '{key}'",
+                                  f"known thresholds of {item_id}: {known}")
+            thresholds.setdefault(item_id, {})[key] = _number(
+                value, f"{where} 'thresholds.{item_id}.{key}'")
+    min_commits = int(_number(raw.get("min_commits", 10), f"{where} 'min_commits'"))
+    heavy = raw.get("heavy_libraries", list(DEFAULT_HEAVY_LIBRARIES))
+    if not isinstance(heavy, list) or not all(isinstance(h, str) and h for h in heavy):
+        raise ConfigError(f"{where}: 'heavy_libraries' must be a list of import names")
+    return ReadinessConfig(weights, frozenset(disable), thresholds, min_commits, tuple(heavy))

@@ -1,0 +1,289 @@
+"""The verdict: monolith-first, modularize-first, or extract (naming the first service).
+
+How it decides (the rules are tried in this order; the first that applies wins, and the
+summary cites every reason that applies):
+
+1. **monolith-first** when splitting cannot pay off yet (the seed article: "for smaller
+   applications or startups just finding product-market fit, a well-designed monolith may be a
+   better starting point"):
+   - the code base is small: fewer than ``min_lines`` (1,500) lines of application code, tests
+     and migrations not counted; or
+   - one team does all the work: git history (at least ``min_commits`` (10) commits in the last
+     365 days) shows at most ``max_team_authors`` (2) active authors (2+ commits each); or
+   - fewer than ``min_contexts`` (2) bounded contexts of at least ``min_context_lines`` (100)
+     lines can be told apart.
+2. **modularize-first** when there are contexts but a split now would turn in-process calls and
+   shared transactions into distributed ones, or could not be operated:
+   - the boundaries are tangled: the boundaries group of the readiness checklist scores below
+     ``min_boundaries`` (50%), or no context is *clean*. A clean context is in no dependency
+     cycle with another context (imports, calls and framework strings such as
+     ``get_class``/``"app.Model"`` count), its tables are written by nobody else, it writes no
+     other context's tables, no foreign key crosses its boundary and no transaction spans it
+     and another context; or
+   - operations are not ready: the operations group scores below ``min_operations`` (50%), or
+     CI does not run the tests.
+   The plan ranks what to fix first: boundary work before operations, and within each, the
+   readiness points each failing item loses (weight x (1 - score)). It names the cycles to
+   break (context and module level, with the lightest edges to cut and their file:line), the
+   tables written from outside their context (with every writer's file:line), the spanning
+   transactions, the cross-context foreign keys and the missing operations items.
+3. **extract** the clean context with the highest ``benefit x ease`` when its benefit is at
+   least ``min_benefit`` (0.3); otherwise **monolith-first** (clean, ready, but nothing pushes
+   a context out: keep the modular monolith and enforce its boundaries).
+   - ease (0-1): low cross-context coupling in and out, few contexts depending on it, own data
+     (no foreign writers, no cross-context foreign keys or transactions), no cycles, little
+     co-change with other contexts;
+   - benefit (0-1): a large share of the churn, its own owning team (CODEOWNERS or commit
+     share), its own queue or worker pool (independent scaling), a specialised library only it
+     uses (technology needs), size.
+   Every context gets a candidate entry with its score, reasons, blockers, API surface, data to
+   split and edges to cut, so the ranking can be checked, and the first one a strangler-fig
+   plan: enforce its boundary with a contract the gate checks, break its cycles, introduce its
+   interface, move or replicate its data, route traffic, extract.
+
+All thresholds live in ``[tool.advisor.verdict]``; unknown keys are errors. ``contexts``
+chooses what the checklist and the verdict judge: ``"packages"`` (default) the declared domain
+packages (``advisor.readiness.partition``), ``"proposed"`` the contexts the clustering proposes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.errors import ConfigError
+from advisor.readiness.forces import heavy_usage, scaling_units
+from advisor.readiness.inputs import Inputs
+from advisor.readiness.model import Checklist, clamp
+
+MONOLITH, MODULARIZE, EXTRACT = "monolith-first", "modularize-first", "extract"
+
+_KEYS = {
+    "min_lines": ("application lines below which the code base is small", 1500),
+    "max_team_authors": ("active authors that are still one team", 2),
+    "min_contexts": ("separable contexts needed to consider a split", 2),
+    "min_context_lines": ("lines a context needs to count as separable", 100),
+    "min_operations": ("operations group score (0-1) needed to extract", 0.5),
+    "min_boundaries": ("boundaries group score (0-1) below which boundaries are tangled", 0.5),
+    "min_benefit": ("benefit (0-1) the first candidate needs", 0.3),
+}
+CONTEXT_SOURCES = ("packages", "proposed")
+EASE_WEIGHTS = {"coupling": 1.0, "fan_in": 1.0, "data": 1.5, "cycles": 1.5, "cochange": 1.0}
+BENEFIT_WEIGHTS = {"churn": 1.0, "ownership": 1.0, "scaling": 1.5, "technology": 1.5,
+                   "size": 0.5}
+
+
+@dataclass(frozen=True)
+class VerdictConfig:
+    min_lines: int = 1500
+    max_team_authors: int = 2
+    min_contexts: int = 2
+    min_context_lines: int = 100
+    min_operations: float = 0.5
+    min_boundaries: float = 0.5
+    min_benefit: float = 0.3
+    contexts: str = "packages"  # judge the declared domain packages, or the proposed contexts
+
+
+def parse_verdict(raw: Any, where: str = "[tool.advisor.verdict]") -> VerdictConfig:
+    if raw is None:
+        return VerdictConfig()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "contexts":
+            if value not in CONTEXT_SOURCES:
+                raise ConfigError(f"{where}: 'contexts' must be one of "
+                                  f"{', '.join(CONTEXT_SOURCES)}, not {value!r}")
+            values[key] = value
+            continue
+        if key not in _KEYS:
+            raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + "; ".join(
+                f"{k} ({doc}, default {d})" for k, (doc, d) in _KEYS.items())
+                + "; contexts (packages or proposed, default packages)")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{where}: '{key}' must be a number >= 0, not {value!r}")
+        default = _KEYS[key][1]
+        values[key] = int(value) if isinstance(default, int) else float(value)
+    return VerdictConfig(**values)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    context: str
+    score: float  # benefit x ease
+    benefit: float
+    ease: float
+    clean: bool
+    reasons: tuple[str, ...]  # for it
+    blockers: tuple[str, ...]  # against it (what makes it not clean)
+    components: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str
+    extract_first: str | None
+    rule: str  # small, one-team, contexts, operations, boundaries, no-force, extract
+    reasons: tuple[str, ...]  # the deciding evidence, in words with numbers
+    candidates: tuple[Candidate, ...]  # best first
+    separable: tuple[str, ...] = ()
+
+
+def _mean(parts: dict[str, float], weights: dict[str, float]) -> float:
+    total = sum(weights[k] for k in parts)
+    return sum(weights[k] * v for k, v in parts.items()) / total if total else 0.0
+
+
+def _context_weight(inp: Inputs, c: str) -> float:
+    return sum(e.weight for e in inp.graph.edges if c in (inp.partition.get(e.source),
+                                                          inp.partition.get(e.target)))
+
+
+def candidate(inp: Inputs, checklist: Checklist, c: str, scaling: dict, confined: dict,
+              owners: dict[str, str], involved: set[str]) -> Candidate:
+    others = len(inp.contexts) - 1
+    data = inp.data.contexts.get(c)
+    out_w = sum(e.weight for (a, _), es in inp.context_edges.items() if a == c for e in es)
+    in_w = sum(e.weight for (_, b), es in inp.context_edges.items() if b == c for e in es)
+    total = _context_weight(inp, c)
+    dependents = inp.dependents(c)
+    ease: dict[str, float] = {
+        "coupling": 1 - clamp(((in_w + out_w) / total if total else 0.0) / 0.5),
+        "fan_in": 1 - len(dependents) / others if others else 1.0,
+        "cycles": 0.0 if c in involved else 1.0,
+    }
+    reasons, blockers = [], []
+    if data is not None:
+        checks = [not data.foreign_writes, not data.writes_elsewhere, not data.foreign_keys,
+                  not data.transactions]
+        ease["data"] = sum(checks) / len(checks)
+        if data.foreign_writes:
+            writers = sorted({w.context or "kernel" for w in data.foreign_writes})
+            blockers.append(f"its tables are written by {', '.join(writers)} "
+                            f"({len(data.foreign_writes)} writes)")
+        if data.writes_elsewhere:
+            owned = sorted({w.table for w in data.writes_elsewhere})
+            blockers.append(f"it writes other contexts' tables: {', '.join(owned[:5])}")
+        if data.foreign_keys:
+            blockers.append(f"{len(data.foreign_keys)} foreign keys cross its boundary")
+        if data.transactions:
+            blockers.append(f"{len(data.transactions)} transactions span it and other contexts")
+        if data.clean and data.tables:
+            reasons.append(f"owns its data ({len(data.tables)} table(s): "
+                           f"{', '.join(data.tables[:4])}), no foreign writers or "
+                           "cross-context foreign keys")
+        elif data.clean:
+            reasons.append("holds no tables and writes nobody else's")
+    if c in involved:
+        partners = sorted({x for cyc in inp.context_cycles if c in cyc for x in cyc} - {c})
+        blockers.append("in a dependency cycle" + (f" with {', '.join(partners)}"
+                                                   if partners else " across contexts"))
+    else:
+        reasons.append("in no dependency cycle")
+    reasons.append("no other context depends on it" if not dependents else
+                   f"{len(dependents)} context(s) depend on it ({', '.join(dependents)})")
+    if inp.history_ok:
+        cross = inside = 0
+        for co in inp.history.co_changes:
+            a, b = inp.path_context.get(co.path_a), inp.path_context.get(co.path_b)
+            if c in (a, b) and a is not None and b is not None:
+                cross += co.commits if a != b else 0
+                inside += co.commits if a == b else 0
+        if cross + inside:
+            ease["cochange"] = 1 - clamp(cross / (cross + inside) / 0.5)
+    benefit: dict[str, float] = {}
+    churn = checklist.item("forces.churn")
+    if churn is not None and churn.score is not None:
+        share = churn.facts["shares"].get(c, 0.0)
+        benefit["churn"] = clamp(share * len(inp.contexts) / 2)
+        if share * len(inp.contexts) >= 1.25:
+            reasons.append(f"changes most often ({share:.0%} of the context changes)")
+    ownership = checklist.item("org.ownership")
+    if ownership is not None and ownership.score is not None:
+        benefit["ownership"] = 1.0 if c in ownership.facts.get("aligned", ()) else 0.0
+        if c in ownership.facts.get("aligned", ()):
+            reasons.append(f"its own owner: {owners[c]}")
+    benefit["scaling"] = 1.0 if c in scaling else 0.0
+    if c in scaling:
+        ev = scaling[c][0]
+        reasons.append(f"scales on its own (own queue/worker: {ev.path}:{ev.line})")
+    libs = sorted(lib for lib, ctx in confined.items() if ctx == c)
+    benefit["technology"] = 1.0 if libs else 0.0
+    if libs:
+        reasons.append(f"only it uses {', '.join(libs)}")
+    mean_lines = inp.app_lines / max(len(inp.contexts), 1)
+    benefit["size"] = clamp(inp.lines.get(c, 0) / (2 * mean_lines)) if mean_lines else 0.0
+    e, b = _mean(ease, EASE_WEIGHTS), _mean(benefit, BENEFIT_WEIGHTS)
+    return Candidate(c, round(b * e, 4), round(b, 4), round(e, 4), not blockers,
+                     tuple(reasons), tuple(blockers),
+                     {**{f"ease.{k}": round(v, 4) for k, v in ease.items()},
+                      **{f"benefit.{k}": round(v, 4) for k, v in benefit.items()}})
+
+
+def rank_candidates(inp: Inputs, checklist: Checklist) -> list[Candidate]:
+    scaling, _ = scaling_units(inp)
+    confined = {lib: next(iter(by)) for lib, by in heavy_usage(inp).items()
+                if len(by) == 1 and next(iter(by)) is not None}
+    ownership = checklist.item("org.ownership")
+    owners = dict(ownership.facts.get("owners", {})) if ownership else {}
+    cycles = checklist.item("bound.cycles")
+    involved = set(cycles.facts.get("involved", ())) if cycles else set()
+    ranked = [candidate(inp, checklist, c, scaling, confined, owners, involved)
+              for c in inp.contexts]
+    return sorted(ranked, key=lambda k: (not k.clean, -k.score, k.context))
+
+
+def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = None) -> Decision:
+    cfg = config or VerdictConfig()
+    candidates = tuple(rank_candidates(inp, checklist))
+    separable = tuple(c for c in inp.contexts if inp.lines[c] >= cfg.min_context_lines)
+
+    def verdict(kind: str, rule: str, *reasons: str, first: str | None = None) -> Decision:
+        return Decision(kind, first, rule, tuple(reasons), candidates, separable)
+
+    small = []  # every reason to stay a monolith that applies; the first names the rule
+    if inp.app_lines < cfg.min_lines:
+        small.append(("small", (f"{inp.app_lines:,} lines of application code, below "
+                               f"{cfg.min_lines:,}: small enough to stay one deployable")))
+    if inp.history_ok:
+        active = inp.active_authors()
+        if len(active) <= cfg.max_team_authors:
+            names = ", ".join(a for a, _ in active) or "nobody"
+            small.append(("one-team", (f"{len(active)} active author(s) in "
+                                      f"{inp.history.commits} commits ({names}): one team, no "
+                                      "coordination cost for services to remove")))
+    if len(separable) < cfg.min_contexts:
+        small.append(("contexts", f"{len(separable)} separable context(s) of at least "
+                                  f"{cfg.min_context_lines} lines"
+                                  + (f" ({', '.join(separable)})" if separable else "")
+                                  + f": fewer than {cfg.min_contexts}, nothing to split along"))
+    if small:
+        return verdict(MONOLITH, small[0][0], *(why for _, why in small))
+    ops = checklist.group_score("operations")
+    ci = checklist.item("ops.ci_tests")
+    not_ready = []
+    if ops is not None and ops < cfg.min_operations:
+        not_ready.append(f"operations score {ops:.0%} (needs {cfg.min_operations:.0%})")
+    if ci is not None and ci.score is not None and ci.score < 1:
+        not_ready.append("CI does not run the tests")
+    bounds = checklist.group_score("boundaries")
+    clean = [k for k in candidates if k.clean]
+    tangled = []
+    if bounds is not None and bounds < cfg.min_boundaries:
+        tangled.append(f"boundaries score {bounds:.0%} (needs {cfg.min_boundaries:.0%})")
+    if not clean:
+        tangled.append("no context is clean: every one is in a cycle or shares data")
+    reasons = ([f"boundaries tangled: {'; '.join(tangled)}"] if tangled else []) + (
+        [f"operations not ready: {'; '.join(not_ready)}"] if not_ready else [])
+    if reasons:  # tangled boundaries name the rule: ready operations would not fix them
+        return verdict(MODULARIZE, "boundaries" if tangled else "operations", *reasons)
+    best = clean[0]
+    if best.benefit < cfg.min_benefit:
+        return verdict(MONOLITH, "no-force", f"boundaries and operations are ready, but no "
+                       f"context has a reason to leave (best benefit {best.benefit:.2f}, "
+                       f"{best.context}); keep the modular monolith")
+    return verdict(EXTRACT, "extract", f"{best.context}: benefit {best.benefit:.2f} x ease "
+                   f"{best.ease:.2f} = {best.score:.2f}; " + "; ".join(best.reasons),
+                   first=best.context)

@@ -1,0 +1,176 @@
+"""The verdict rule, the candidate ranking, the plan and the summary, on small code bases."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.errors import ConfigError
+from advisor.plan import recommendation
+from advisor.readiness import evaluate
+from advisor.verdict import (
+    EXTRACT,
+    MODULARIZE,
+    MONOLITH,
+    VerdictConfig,
+    decide,
+    parse_verdict,
+)
+from analyzers.operations import SuiteStats
+from tests.unit.advisor.test_readiness_fixtures import (
+    ev,
+    graph,
+    history,
+    imp,
+    inputs,
+    mod,
+    model,
+    operations,
+    ref,
+    write,
+)
+
+READY = {
+    "ci": [ev("pipeline"), ev("runs_tests"), ev("deploys")],
+    "containers": [ev("dockerfile", "Dockerfile")], "iac": [ev("terraform", "main.tf")],
+    "observability": [ev("tracing"), ev("metrics"), ev("logging"), ev("health_check")],
+    "resilience": [ev("retry"), ev("circuit_breaker"), ev("timeout")],
+    "config": [ev("env_vars", "app/settings.py"), ev("env_template", ".env.example")],
+    "boundaries": [ev("contract", "pyproject.toml")],
+    "test_stats": SuiteStats(10, 50, 3000, 6000, 80.0),
+}
+
+
+def uses(name, *targets, lines=1000, **kw):
+    return mod(name, imports=[imp(t, "f", line=i + 1) for i, t in enumerate(targets)],
+               refs=[ref("f", line=20 + i) for i in range(len(targets))], functions=("f",),
+               lines=lines, **kw)
+
+
+def shop(*, cycle=False, shared_table=False, lines=1000, heavy=True):
+    """Contexts search, orders, catalog: search -> catalog, orders -> catalog (heavier); search
+    has its own table and uses numpy. ``cycle``: catalog also imports orders and search (no
+    calls: the lighter direction). ``shared_table``: catalog writes orders' table."""
+    catalog_imports = [imp(t, "f") for t in (["orders.api", "search.api"] if cycle else [])]
+    catalog_imports += [imp("orders.models", "Order")] if shared_table else []
+    return graph(
+        uses("search.api", "catalog.api", lines=lines,
+             models=[model("Hit")], access=[write("Hit", 30)]),
+        mod("search.ranking", imports=[imp("numpy")] if heavy else [], lines=lines),
+        mod("orders.api", imports=[imp("catalog.api", "f")], refs=[ref("f", 5), ref("f", 6)],
+            functions=("f",), lines=lines),
+        mod("orders.models", models=[model("Order")], lines=lines),
+        mod("catalog.api", lines=lines, functions=("f",), imports=catalog_imports,
+            access=[write("Order", 40)] if shared_table else []),
+    )
+
+
+def judged(g, ops=None, **kw):
+    inp = inputs(g, operations=operations(**(READY if ops is None else ops)), **kw)
+    checklist = evaluate(inp)
+    return inp, checklist, decide(inp, checklist)
+
+
+SCALING = {**READY, "messaging": [ev("worker", "deploy/search-worker.yaml", 20,
+                                     "worker process: celery -A app worker -Q search-index")]}
+
+
+def test_extract_the_clean_candidate_with_the_most_benefit():
+    _inp, _checklist, decision = judged(shop(), SCALING)
+    assert (decision.verdict, decision.extract_first, decision.rule) == (EXTRACT, "search",
+                                                                         "extract")
+    first = decision.candidates[0]
+    assert first.context == "search" and first.clean
+    assert first.components["benefit.scaling"] == 1.0
+    assert first.components["benefit.technology"] == 1.0
+    assert any("only it uses numpy" in r for r in first.reasons)
+    assert first.score > decision.candidates[1].score
+
+
+def test_the_extraction_plan_is_a_strangler_fig_with_the_candidates_details():
+    inp, checklist, decision = judged(shop(), SCALING)
+    rec = recommendation(decision, inp, checklist)
+    titles = [s["title"] for s in rec["plan"]]
+    assert titles[:6] == ["Enforce the search boundary inside the monolith",
+                          "Break the cycles involving search", "Introduce the search interface",
+                          "Move or replicate search's data", "Route traffic to search",
+                          "Extract search"]
+    search = rec["candidates"][0]
+    assert search["data"]["tables"] == ["search_hit"]
+    assert [(e["source"], e["target"]) for e in search["edges_to_cut"]] == [("search.api",
+                                                                              "catalog.api")]
+    catalog = next(c for c in rec["candidates"] if c["context"] == "catalog")
+    assert {(s["module"], s["symbol"]) for s in catalog["api_surface"]} == {("catalog.api", "f")}
+    assert "Extract search first" in rec["summary"] and "numpy" in rec["summary"]
+    assert [s["order"] for s in rec["plan"]] == list(range(1, len(rec["plan"]) + 1))
+
+
+def test_a_small_code_base_stays_a_monolith():
+    _, _, decision = judged(shop(lines=100), SCALING)
+    assert (decision.verdict, decision.rule, decision.extract_first) == (MONOLITH, "small", None)
+    assert "below 1,500" in decision.reasons[0]
+
+
+def test_one_team_stays_a_monolith_when_history_says_so():
+    h = history({"search/api.py": {"maya": 20}, "orders/api.py": {"maya": 5, "tom": 5}})
+    _, _, decision = judged(shop(), SCALING, history=h)
+    assert (decision.verdict, decision.rule) == (MONOLITH, "one-team")
+    assert "2 active author(s)" in decision.reasons[0]
+    more = history({"search/api.py": {"a": 5, "b": 5}, "orders/api.py": {"c": 5}})
+    assert judged(shop(), SCALING, history=more)[2].verdict == EXTRACT
+
+
+def test_fewer_than_two_separable_contexts_stays_a_monolith():
+    g = graph(uses("search.api", "search.core", lines=3000), mod("search.core", lines=100),
+              mod("tiny.x", lines=50))
+    _, _, decision = judged(g, SCALING)
+    assert (decision.verdict, decision.rule) == (MONOLITH, "contexts")
+    assert "1 separable context(s)" in decision.reasons[0]
+
+
+def test_operations_not_ready_means_modularize_first_with_ranked_fixes():
+    inp, checklist, decision = judged(shop(), {"ci": [ev("pipeline")]})
+    assert (decision.verdict, decision.rule) == (MODULARIZE, "operations")
+    assert "CI does not run the tests" in decision.reasons[0]
+    rec = recommendation(decision, inp, checklist)
+    lost = [s["lost_points"] for s in rec["plan"] if s.get("tier") == 1]
+    assert lost == sorted(lost, reverse=True) and lost
+    assert rec["extract_first"] is None
+
+
+def test_tangled_boundaries_mean_modularize_first_naming_cycles_and_shared_tables():
+    inp, checklist, decision = judged(shop(cycle=True, shared_table=True), SCALING)
+    assert (decision.verdict, decision.rule) == (MODULARIZE, "boundaries")
+    rec = recommendation(decision, inp, checklist)
+    steps = {s["item"]: s for s in rec["plan"] if "item" in s}
+    cycles = steps["bound.cycles"]
+    assert cycles["cycles"] == [["catalog", "orders", "search"]]
+    assert "cut catalog -> orders" in cycles["detail"]  # the lighter direction
+    assert "cut catalog -> search" in cycles["detail"]
+    tables = steps["bound.data_ownership"]
+    assert tables["tables"][0]["table"] == "orders_order"
+    assert set(tables["tables"][0]["writers"]) == {"catalog"}  # the owner itself writes none
+    assert "catalog/api.py:40" in tables["detail"]
+    assert rec["plan"][0]["item"] == "bound.cycles"
+    assert "orders_order" in rec["summary"]
+
+
+def test_clean_and_ready_but_no_force_keeps_the_modular_monolith():
+    _, _, decision = judged(shop(heavy=False), READY)
+    assert (decision.verdict, decision.rule) == (MONOLITH, "no-force")
+
+
+def test_thresholds_are_configurable():
+    inp, checklist, _ = judged(shop(lines=100), SCALING)
+    assert decide(inp, checklist, VerdictConfig(min_lines=200, min_context_lines=10)).verdict \
+        == EXTRACT
+
+
+def test_verdict_configuration_is_strict():
+    assert parse_verdict({"min_lines": 5000, "contexts": "proposed"}) == VerdictConfig(
+        min_lines=5000, contexts="proposed")
+    with pytest.raises(ConfigError, match="unknown key 'min_line'"):
+        parse_verdict({"min_line": 5000})
+    with pytest.raises(ConfigError, match="'min_benefit' must be a number"):
+        parse_verdict({"min_benefit": "high"})
+    with pytest.raises(ConfigError, match="'contexts' must be one of"):
+        parse_verdict({"contexts": "clusters"})
