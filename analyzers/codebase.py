@@ -34,7 +34,9 @@ class ScanOptions:
     use_cache: bool = True
 
 
-_TRANSIENT = ("parsing took", "parser crashed", "ran out")
+# Not cached: failures caused by the environment (time limit, crash, memory) or by a bug in the
+# parsing code ("parser failed: NameError..."), which a fixed version must not inherit.
+_TRANSIENT = ("parsing took", "parser crashed", "ran out", "parser failed")
 
 
 def _largest_first(files):
@@ -59,10 +61,19 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
     shas: dict[str, str] = {}  # path -> sha256 of the files that could be read
     results: dict[str, tuple[bool, object]] = {}  # sha256 -> (ok, encoded facts or reason)
     cache = None
+    cache_problem: list[str] = []  # why the cache could not be used, if it could not
+
+    def cache_failed(exc: Exception) -> None:
+        where = cache.path if cache is not None else (options.cache_dir or default_cache_dir())
+        cache_problem[:] = [f"the facts cache {where} is unusable ({type(exc).__name__}: "
+                            f"{str(exc).strip()[:120]}); analysed without it (delete it, or pass "
+                            "--cache-dir, to start a new one)"]
+
     if options.use_cache:
         try:
             cache = FactsCache(options.cache_dir or default_cache_dir())
-        except Exception:  # noqa: BLE001 - an unusable cache must not stop the analysis
+        except Exception as exc:  # noqa: BLE001 - an unusable cache must not stop the analysis
+            cache_failed(exc)
             cache = None
     fresh: list[tuple[str, bool, object]] = []
     total = len(found.files)
@@ -90,8 +101,8 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
         if cache is not None:
             try:
                 results.update(cache.get_many({sha for _, sha, _ in batch} - set(results)))
-            except Exception:  # noqa: BLE001
-                pass
+            except Exception as exc:  # noqa: BLE001
+                cache_failed(exc)
         for _, sha, text in batch:
             if sha not in results:
                 results[sha] = (False, "not parsed")  # placeholder; a duplicate is sent once
@@ -109,8 +120,8 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
         try:
             # failures caused by the environment (time limits, crashes) are not cached
             cache.put_many(e for e in fresh if e[1] or not e[2].startswith(_TRANSIENT))
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001
+            cache_failed(exc)
         finally:
             cache.close()
 
@@ -139,7 +150,7 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
         modules=modules,
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         source_roots=naming.source_roots,
-        notes=naming.notes,
+        notes=naming.notes + tuple(cache_problem),
         stats={"files_found": total, "parsed": counts["sent"],
                "from_cache": len(shas) - counts["sent"]},
     )

@@ -141,8 +141,9 @@ class _ImportCollector:
             if package is None or dotted_name(package) not in ("__package__", "__name__"):
                 return
         module = target[level:]
-        if level == 0 and not module:
-            return
+        if (level == 0 and not module) or (
+                module and not all(p.isidentifier() for p in module.split("."))):
+            return  # not a module name (an f-string piece, a URL, markup...)
         self.found.append((anchor, root, dict(form=DYNAMIC, module=module, level=level,
                                               contexts=_contexts(ctx))))
 

@@ -2,13 +2,16 @@
 
 Symlinks are resolved before anything is opened: a link whose target lies outside the root is
 recorded as skipped and never read; a directory link that leads back to a directory already on the
-walk is a loop and is recorded too. Nothing here opens a file.
+walk is a loop and is recorded too, and every real directory is walked once, at its own path when
+it has one (a link to a folder walked elsewhere is recorded, not followed). Nothing here opens a
+file.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,8 +94,24 @@ def discover(
     package_dirs: set[str] = set()
     # (logical relative dir, real dir, real dirs on the way down, for loop detection)
     stack: list[tuple[str, str, frozenset[str]]] = [("", real_root, frozenset({real_root}))]
-    while stack:
+    # Each real directory is walked once (real dir -> the path it was walked at). Links to
+    # directories wait until the plain tree is walked, so a folder keeps its own path; without
+    # this, folders linking to one another would be walked along every path through the links
+    # (n folders: n! walks).
+    walked: dict[str, str] = {}
+    linked: deque[tuple[str, str, frozenset[str]]] = deque()
+    while stack or linked:
+        if not stack:
+            rel_dir, real_dir, ancestors = linked.popleft()
+            if real_dir in walked:
+                skipped.append(SkippedFile(rel_dir, "symlink to a folder analysed at "
+                                           f"{walked[real_dir] or '.'}; not followed again"))
+                continue
+            stack.append((rel_dir, real_dir, ancestors))
         rel_dir, real_dir, ancestors = stack.pop()
+        if real_dir in walked:
+            continue
+        walked[real_dir] = rel_dir
         try:
             with os.scandir(real_dir) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -110,6 +129,16 @@ def discover(
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
                 skipped.append(SkippedFile(rel, f"not readable: {exc.strerror}"))
+                continue
+            if not _encodable(entry.name):
+                # bytes that are not UTF-8 (os.fsdecode keeps them as lone surrogates): such a
+                # name is no importable module, and it could not be written to JSON or HTML
+                if is_dir and not is_link:
+                    if not _excluded_dir(entry.name, rel, exclude, default_excludes, entry.path):
+                        skipped.append(SkippedFile(_printable(rel), _BAD_NAME + "; its files "
+                                                   "were not searched"))
+                elif entry.name.endswith(PYTHON_SUFFIXES):
+                    skipped.append(SkippedFile(_printable(rel), _BAD_NAME))
                 continue
             if is_link:
                 target = os.path.realpath(entry.path)
@@ -131,7 +160,7 @@ def discover(
                         skipped.append(SkippedFile(rel, "symlink loop (links to a directory "
                                                         "above itself); not followed"))
                         continue
-                    subdirs.append((rel, target))
+                    linked.append((rel, target, ancestors | {target}))
                     continue
                 real_file = target
             elif is_dir:
@@ -153,6 +182,21 @@ def discover(
     files.sort(key=lambda f: f.path)
     skipped.sort(key=lambda s: s.path)
     return Discovery(tuple(files), frozenset(package_dirs), tuple(skipped))
+
+
+_BAD_NAME = "name is not valid UTF-8 (shown with U+FFFD); rename it to analyse it"
+
+
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(path: str) -> str:
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _excluded_dir(name: str, rel: str, exclude: tuple[str, ...], default_excludes: bool,

@@ -44,10 +44,27 @@ class FileTree:
         return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
 
     def _walk(self, max_files: int) -> None:
-        stack = [("", self.root, frozenset({self.root}))]
+        """Depth first in name order. Each real folder is listed once, at its own path when it
+        has one: links to folders wait until the plain tree is done, and a link to a folder
+        already listed is recorded, not followed (folders linking to one another would
+        otherwise be listed along every path through the links)."""
+        stack = [("", self.root)]
+        linked: list[tuple[str, str]] = []
+        walked: dict[str, str] = {}
         listed: set[str] = set()
-        while stack:
-            rel_dir, real_dir, above = stack.pop()
+        while stack or linked:
+            if not stack:
+                rel_dir, real_dir = linked.pop(0)
+                if real_dir in walked:
+                    self.skipped.append(SkippedFile(
+                        rel_dir, f"symlink to a folder listed at {walked[real_dir] or '.'}; "
+                                 "not followed again"))
+                    continue
+                stack.append((rel_dir, real_dir))
+            rel_dir, real_dir = stack.pop()
+            if real_dir in walked:
+                continue
+            walked[real_dir] = rel_dir
             try:
                 with os.scandir(real_dir) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -57,20 +74,21 @@ class FileTree:
             subdirs = []
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                is_link = entry.is_symlink()
+                real = os.path.realpath(entry.path) if is_link else entry.path
                 if not self._inside(real):
                     self.skipped.append(SkippedFile(
                         rel, "symlink to a location outside the analysed root; not read"))
                 elif os.path.isdir(real):
-                    if real not in above and not _skip_dir(entry.name, real):
-                        subdirs.append((rel, real, above | {real}))
+                    if not _skip_dir(entry.name, real):
+                        (linked if is_link else subdirs).append((rel, real))
                 elif os.path.isfile(real) and real not in listed:  # a file once, by real path
                     if len(self._real) >= max_files:
                         self.truncated = True
                         return
                     self._real[rel] = real
                     listed.add(real)
-            stack.extend(reversed(subdirs))  # depth first, in name order
+            stack.extend(reversed(subdirs))
 
     def read(self, path: str) -> str | None:
         if path not in self._texts:

@@ -122,7 +122,11 @@ def collect_history(
     now: datetime | None = None,
     git: GitRunner = run_git,
 ) -> HistoryFacts:
-    """History facts for the files under ``root`` (a directory in a git work tree, or not)."""
+    """History facts for the files under ``root`` (a directory in a git work tree, or not).
+
+    The window is the ``window_days`` before ``now``; by default ``now`` is HEAD's commit time,
+    so a repository that has been quiet, or an old checkout, still shows its last active year.
+    """
     root = os.path.realpath(root)
     if not os.path.isdir(root):
         return HistoryFacts(False, f"not a directory: {root}", window_days=window_days)
@@ -130,6 +134,8 @@ def collect_history(
     if isinstance(probe, HistoryFacts):
         return probe
     prefix, shallow, head = probe
+    if now is None:  # the window ends at HEAD: an old checkout still shows its last year
+        now = _commit_time(root, head, git)
     args = log_args(window_days, now)
     if prefix:  # only then: a pathspec makes git simplify history and hide most merges
         args += ["--", "."]
@@ -149,6 +155,14 @@ def collect_history(
         window_days=window_days, large_commits_ignored=facts.large_commits_ignored,
         merges=facts.merges,
     )
+
+
+def _commit_time(root: str, commit: str, git: GitRunner) -> datetime | None:
+    try:
+        stamp = git(root, ["log", "-1", "--format=%ct", commit]).decode().strip()
+        return datetime.fromtimestamp(int(stamp), timezone.utc)
+    except (GitError, ValueError):
+        return None
 
 
 def log_args(window_days: int = 365, now: datetime | None = None) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
@@ -28,6 +29,9 @@ def parse_one(text: str) -> Result:
     try:
         return True, encode(parse_source(text))
     except libcst.ParserSyntaxError as exc:
+        if _python_accepts(text):
+            return False, ("valid Python that the parser (libcst) cannot read, a limitation of "
+                           "libcst (e.g. thousands of implicitly concatenated strings); skipped")
         message = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         hint = ""
         if "print " in text or "except " in text and ", e:" in text:
@@ -41,19 +45,37 @@ def parse_one(text: str) -> Result:
         return False, f"parser failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
 
 
+def _python_accepts(text: str) -> bool:
+    """Whether this Python's own parser reads ``text``: tells a libcst limitation from a real
+    syntax error (only asked once libcst has failed)."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def _serve(conn: Connection) -> None:
+    # Ctrl-C goes to the whole process group: the parent alone handles it (and ends the
+    # workers), so a worker never prints a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import analyzers.pyparse  # noqa: F401 - load the parser before the clock starts
 
-    conn.send("ready")
-    while True:
-        try:
+    try:
+        conn.send("ready")
+        while True:
             task = conn.recv()
-        except (EOFError, KeyboardInterrupt):
-            return
-        if task is None:
-            return
-        key, text = task
-        conn.send((key, parse_one(text)))
+            if task is None:
+                return
+            key, text = task
+            conn.send((key, parse_one(text)))
+    except (EOFError, OSError):  # the parent is gone (pipe closed): nothing left to do
+        return
 
 
 class _Worker:
@@ -63,8 +85,14 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(60) or self.conn.recv() != "ready":
-            raise RuntimeError("a parser worker process did not start")
+        try:
+            if not self.conn.poll(60) or self.conn.recv() != "ready":
+                raise RuntimeError("a parser worker process did not start")
+        except BaseException:  # including Ctrl-C while it starts: leave no process behind
+            self.process.kill()
+            self.process.join()
+            self.conn.close()
+            raise
         self.key: str | None = None
         self.started = 0.0
 
@@ -110,13 +138,16 @@ def parse_many(
     import analyzers.pyparse  # noqa: F401 - forked workers inherit the loaded parser
 
     ctx = _context()
-    workers = [_Worker(ctx) for _ in range(max(1, jobs))]
+    workers: list[_Worker] = []
     queued: list[Task] = [first]
 
     def next_task() -> Task | None:
         return queued.pop() if queued else next(pending, None)
 
+    completed = False
     try:
+        for _ in range(max(1, jobs)):
+            workers.append(_Worker(ctx))
         idle = list(workers)
         busy: list[_Worker] = []
         exhausted = False
@@ -139,8 +170,7 @@ def parse_many(
                     try:
                         key, result = worker.conn.recv()
                     except (EOFError, OSError):
-                        code = worker.process.exitcode
-                        on_result(worker.key, (False, f"parser crashed (exit code {code})"))
+                        on_result(worker.key, (False, _crash_reason(worker)))
                         busy.remove(worker)
                         idle.append(_replace(workers, worker, ctx))
                         continue
@@ -152,15 +182,36 @@ def parse_many(
                                                   "skipped (raise parse_timeout_s to allow more)"))
                     busy.remove(worker)
                     idle.append(_replace(workers, worker, ctx))
+        completed = True
     finally:
+        # on an error or Ctrl-C, end the workers at once rather than let them finish a file
         for worker in workers:
-            worker.stop(kill=not worker.process.is_alive())
+            worker.stop(kill=not completed or not worker.process.is_alive())
+
+
+def _crash_reason(worker: _Worker) -> str:
+    worker.process.join(timeout=1)
+    code = worker.process.exitcode
+    hint = "exclude the file, and please report it"
+    if code is not None and code < 0:
+        try:
+            how = f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"killed by signal {-code}"
+        if -code in (signal.SIGSEGV, signal.SIGBUS):
+            hint = "deeply nested code can overflow the parser's stack: simplify or exclude it"
+        elif -code == signal.SIGKILL:
+            hint = "the system may have run out of memory: free some, or exclude the file"
+    else:
+        how = f"exit code {code}"
+    return f"parser crashed ({how}); {hint}"
 
 
 def _replace(workers: list[_Worker], worker: _Worker, ctx) -> _Worker:
     worker.stop(kill=True)
+    workers.remove(worker)
     replacement = _Worker(ctx)
-    workers[workers.index(worker)] = replacement
+    workers.append(replacement)
     return replacement
 
 

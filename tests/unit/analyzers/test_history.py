@@ -241,3 +241,17 @@ def test_parse_log_prefix_and_cap_boundary() -> None:
     over = parse_log(out, prefix="lib/", max_files_per_commit=2)
     assert over.co_changes == ()
     assert over.large_commits_ignored == 2
+
+
+def test_window_ends_at_head_by_default(repo: Path) -> None:
+    """Without ``now`` the window ends at HEAD's commit, not at today: a repository last changed
+    years ago still shows its last active year (the fixture's commits are from 2022-2024)."""
+    head_time = collect_history(str(repo), window_days=150)
+    assert head_time.commits == collect_history(
+        str(repo), now=datetime.fromtimestamp(
+            int(subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%ct"],
+                               capture_output=True, text=True, check=True).stdout),
+            timezone.utc), window_days=150).commits
+    assert head_time.commits > 0
+    today = collect_history(str(repo), now=datetime.now(timezone.utc), window_days=150)
+    assert today.commits == 0
