@@ -34,6 +34,27 @@ def check_root(path: str) -> str:
     return os.path.realpath(path)
 
 
+def section_location(config: AdvisorConfig) -> str:
+    """A format template naming a sub-table, e.g. "pyproject.toml [tool.advisor.{}]"."""
+    source = config.source or "[tool.advisor]"
+    return source.replace("{", "{{").replace("}", "}}").replace("[tool.advisor]",
+                                                                "[tool.advisor.{}]")
+
+
+def validate_sections(config: AdvisorConfig) -> None:
+    """Parse the sections the assessment reads, so that an error names its key before any work.
+    (The gate validates ``[tool.advisor.gate]`` itself, first thing in ``check``.)"""
+    from advisor.contexts import parse_contexts
+    from advisor.readiness import parse_config
+    from advisor.signals import parse_signals
+    from advisor.verdict import parse_verdict
+
+    where = section_location(config)
+    for name, parse in (("contexts", parse_contexts), ("signals", parse_signals),
+                        ("readiness", parse_config), ("verdict", parse_verdict)):
+        parse(config.raw.get(name), where.format(name))
+
+
 def analyze_path(
     path: str,
     config_path: str | None = None,
@@ -51,6 +72,8 @@ def analyze_path(
     ``use_git`` is false), CODEOWNERS and operations evidence. The CI gate leaves them out."""
     root = check_root(path)
     config = load_config(root, config_path)
+    if repository_facts:
+        validate_sections(config)  # a bad key fails now, not after minutes of parsing
     scan = config.scan
     if not use_cache:
         scan = replace(scan, use_cache=False)

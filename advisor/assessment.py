@@ -7,14 +7,23 @@ re-analysis. Keys listed in DESIGN.md keep their meaning within a major schema v
 from __future__ import annotations
 
 from advisor import __version__
-from advisor.analysis import Analysis
+from advisor.analysis import Analysis, section_location
 
 SCHEMA_VERSION = "1.0"
 
 
 def build_assessment(analysis: Analysis) -> dict:
     facts, graph = analysis.facts, analysis.graph
-    from advisor.metrics import cycles
+    from advisor.contexts import parse_contexts, propose_contexts
+    from advisor.signals import parse_signals
+
+    raw = analysis.config.raw
+    where = section_location(analysis.config)  # "<file> [tool.advisor.{}]"
+    proposal = propose_contexts(graph, parse_contexts(raw.get("contexts"), where.format("contexts")),
+                                parse_signals(raw.get("signals"), where.format("signals")),
+                                history=analysis.history)
+    context_of = proposal.context_of()
+    readiness, recommendation = readiness_sections(analysis, context_of, where)
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -29,7 +38,7 @@ def build_assessment(analysis: Analysis) -> dict:
             "notes": list(facts.notes),
         },
         "modules": [
-            {"name": name, "path": m.path, "lines": m.lines, "context": None,
+            {"name": name, "path": m.path, "lines": m.lines, "context": context_of.get(name),
              "external": list(graph.external.get(name, ()))}
             for name, m in graph.modules.items()
         ],
@@ -42,14 +51,151 @@ def build_assessment(analysis: Analysis) -> dict:
             {"module": p.module, "path": p.path, "line": p.line, "detail": p.detail}
             for p in graph.problems
         ],
-        "metrics": {"cycles": cycles(graph)},
-        "contexts": [],
-        "readiness": {"score": None, "items": []},
-        "recommendation": {
-            "verdict": None,
-            "extract_first": None,
-            "summary": "Not computed yet: this version builds the dependency graph only.",
-            "candidates": [],
-            "plan": [],
+        "metrics": metrics_section(graph, proposal),
+        "contexts": contexts_section(graph, proposal),
+        "readiness": readiness,
+        "recommendation": recommendation,
+    }
+
+
+def readiness_sections(analysis: Analysis, proposed: dict[str, str],
+                       where: str = "[tool.advisor.{}]") -> tuple[dict, dict]:
+    """The ``readiness`` and ``recommendation`` sections (checklist, verdict, plan, contracts).
+
+    They judge the contexts ``[tool.advisor.verdict] contexts`` names: the declared domain
+    packages (default) or the ``proposed`` ones."""
+    from advisor.contract_export import (
+        export_document,
+        gate_toml,
+        importlinter_ini,
+        propose,
+    )
+    from advisor.data_ownership import data_document
+    from advisor.plan import GATE_FILE, IMPORTLINTER_FILE, recommendation
+    from advisor.readiness import build_inputs, evaluate, parse_config
+    from advisor.readiness.partition import package_partition
+    from advisor.verdict import decide, parse_verdict
+
+    raw = analysis.config.raw
+    config = parse_config(raw.get("readiness"), where.format("readiness"))
+    verdict_config = parse_verdict(raw.get("verdict"), where.format("verdict"))
+    partition = (package_partition(analysis.graph) if verdict_config.contexts == "packages"
+                 else dict(proposed))
+    inputs = build_inputs(analysis.graph, partition, history=analysis.history,
+                          operations=analysis.operations, ownership=analysis.ownership,
+                          min_commits=config.min_commits, heavy_libraries=config.heavy_libraries)
+    checklist = evaluate(inputs, config)
+    decision = decide(inputs, checklist, verdict_config)
+    readiness = checklist.doc()
+    readiness["contexts_source"] = verdict_config.contexts
+    readiness["contexts"] = {c: list(ms) for c, ms in inputs.members.items()}
+    readiness["data_ownership"] = data_document(inputs.data)
+    if not inputs.history_ok:
+        readiness["notes"] = [inputs.history_note()]
+    rec = recommendation(decision, inputs, checklist)
+    contracts = propose(inputs)
+    rec["contracts"] = {
+        "proposed": export_document(contracts),
+        "files": {GATE_FILE: gate_toml(inputs, contracts),
+                  IMPORTLINTER_FILE: importlinter_ini(inputs, contracts)},
+    }
+    return readiness, rec
+
+
+def contexts_section(graph, proposal) -> list[dict]:
+    """The proposed bounded contexts, largest first (see advisor.contexts)."""
+    from advisor.metrics import group_metrics
+
+    coupling = {p.name: p for p in group_metrics(graph, proposal.context_of())}
+    members: dict[str, list] = {}
+    for a in proposal.assignments:
+        if a.context is not None:
+            members.setdefault(a.context, []).append(
+                {"module": a.module, "confidence": a.confidence, "placed_by": a.placed_by})
+    out = []
+    for c in proposal.contexts:
+        pm = coupling[c.name]
+        out.append({
+            "name": c.name,
+            "modules": list(c.modules),
+            "lines": c.lines,
+            "cohesion": c.cohesion,
+            "coupling": c.coupling,
+            "confidence": c.confidence,
+            "pinned": c.pinned,
+            "ca": pm.ca, "ce": pm.ce, "instability": pm.instability,
+            "abstractness": pm.abstractness, "distance": pm.distance,
+            "depends_on": [{"context": k, "dependencies": n} for k, n in c.depends_on],
+            "api_surface": [{"module": s.module, "symbol": s.symbol, "uses": s.uses,
+                             "used_by": list(s.used_by)} for s in c.api_surface],
+            "tables": [{"model": t.model, "module": t.module, "table": t.table}
+                       for t in c.tables],
+            "members": members.get(c.name, []),
+        })
+    return out
+
+
+def metrics_section(graph, proposal) -> dict:
+    """Coupling of the module graph, and the quality of the context proposal."""
+    from advisor import partition_metrics as pm
+    from advisor.graph import package_of
+    from advisor.metrics import (
+        core_periphery,
+        cycle_breakers,
+        cycles,
+        group_metrics,
+        package_metrics,
+        propagation_cost,
+    )
+
+    context_of = proposal.context_of()
+    signal_edges = proposal.signals.edges()
+    deps = [(e.source, e.target) for e in graph.edges]
+    uses = [(e.source, e.target, e.weight) for e in graph.edges
+            if "call" in e.kinds or "reference" in e.kinds]
+    conductance = pm.conductance(context_of, signal_edges)
+    cp = core_periphery(graph.modules, graph.edges)
+    packages = {n: package_of(m) for n, m in graph.modules.items() if n in context_of}
+
+    def coupling_rows(rows):
+        return [{"name": r.name, "modules": r.modules, "lines": r.lines, "ca": r.ca, "ce": r.ce,
+                 "instability": r.instability, "abstractness": r.abstractness,
+                 "distance": r.distance} for r in rows]
+
+    return {
+        "cycles": cycles(graph),
+        "cycle_breakers": [
+            {"modules": list(b.modules), "cut_weight": b.cut_weight,
+             "cut": [{"source": s, "target": t, "weight": w} for s, t, w in b.cut]}
+            for b in cycle_breakers(graph)],
+        "propagation_cost": round(propagation_cost(graph.modules, graph.edges), 4),
+        "core_periphery": {
+            "architecture": cp.architecture, "largest_cycle_group": cp.largest_cycle_group,
+            "vfi_threshold": cp.vfi_threshold, "vfo_threshold": cp.vfo_threshold,
+            "counts": {k: len(getattr(cp, k)) for k in ("core", "shared", "control",
+                                                         "periphery")},
+            "core": list(cp.core), "shared": list(cp.shared), "control": list(cp.control)},
+        "packages": coupling_rows(package_metrics(graph)),
+        "contexts": coupling_rows(group_metrics(graph, context_of)),
+        "modularity": round(pm.modularity(context_of, signal_edges), 4),
+        "proposal": {
+            "contexts": len(proposal.contexts),
+            "kernel": list(proposal.kernel),
+            "unassigned": [a.module for a in proposal.assignments if a.placed_by == "unassigned"],
+            "resolution": proposal.resolution,
+            "resolution_scan": [
+                {"resolution": r.resolution, "runs": r.runs, "communities": r.communities,
+                 "surprise": r.surprise, "modularity": r.modularity, "stability": r.stability}
+                for r in proposal.scan],
+            "signals": {name: len(pairs) for name, pairs in proposal.signals.raw.items()},
+            "structural_modularity": round(pm.structural_modularity(context_of, deps), 4),
+            "icp": round(pm.inter_call_percentage(context_of, uses), 4),
+            "ifn": round(pm.interface_number(
+                {c.name: len(c.api_surface) for c in proposal.contexts}), 4),
+            "ned": round(pm.non_extreme_distribution(context_of), 4),
+            "conductance": round(sum(conductance.values()) / len(conductance), 4)
+            if conductance else 0.0,
+            "cross_context_edge_share": round(pm.cross_edge_share(context_of, deps), 4),
+            "mojofm_vs_packages": round(pm.mojofm(context_of, packages), 2),
         },
     }

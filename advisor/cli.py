@@ -6,6 +6,7 @@ Exit codes: 0 success (gate passed), 1 gate failed, 2 usage, configuration or in
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ import click
 
 from advisor import __version__
 from advisor.errors import AdvisorError
+from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -57,6 +59,9 @@ def write_atomic(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for others to read
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -117,7 +122,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
     \b
     advisor analyze PATH      full assessment: advisor-report/report.html + assessment.json
     advisor graph PATH        the module dependency graph as JSON or DOT on stdout
-    advisor report FILE.json  re-render a saved assessment as HTML
+    advisor report FILE.json  re-render a saved assessment (HTML, Markdown or JSON)
+    advisor check PATH        CI gate: coupling rules and contracts, exit 0/1/2
+    advisor baseline PATH     accept today's violations so the gate fails only on new ones
 
     Nothing under PATH is imported or executed: the code is only parsed.
     Settings live in PATH/pyproject.toml under [tool.advisor] (see README).
@@ -138,25 +145,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet):
     """Assess the code base at PATH and write the report.
 
-    Writes OUTDIR/assessment.json (the versioned document every report is rendered from) and
-    OUTDIR/report.html (self-contained; open it in any browser, offline).
+    Writes OUTDIR/assessment.json (the versioned document every report is rendered from),
+    OUTDIR/report.html (self-contained; open it in any browser, offline), OUTDIR/report.md (a
+    summary for pull-request comments), and the proposed
+    boundaries as contracts: OUTDIR/advisor-gate.toml ([tool.advisor.gate]) and
+    OUTDIR/importlinter.ini.
     """
     from advisor.assessment import build_assessment
-    from reports.html import render_html
 
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet,
                         repository_facts=True, use_git=not no_git)
     document = build_assessment(analysis)
-    json_path = os.path.join(outdir, "assessment.json")
     html_path = os.path.join(outdir, "report.html")
-    write_atomic(json_path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(html_path, render_html(document))
-    _report_skips(analysis, quiet)
+    # every output is rendered before any is written: a failure leaves the previous ones intact
+    _write_reports(document, {"json": os.path.join(outdir, "assessment.json"),
+                              "html": html_path, "markdown": os.path.join(outdir, "report.md")})
     rec = document["recommendation"]
+    exported = sorted((rec.get("contracts") or {}).get("files", {}).items())
+    for name, text in exported:  # the proposed boundaries as gate / import-linter contracts
+        write_atomic(os.path.join(outdir, name), text)
+    _report_skips(analysis, quiet)
+    score = document["readiness"].get("score")
     click.echo(f"verdict: {rec['verdict'] or 'not computed'}"
-               + (f" (extract first: {rec['extract_first']})" if rec["extract_first"] else ""))
+               + (f" (extract first: {rec['extract_first']})" if rec["extract_first"] else "")
+               + (f"; readiness {score:g}/100" if score is not None else ""))
     click.echo(f"analysed {document['target']['files_analyzed']} files, "
                f"{document['target']['lines']} lines; report: {html_path}")
+    if exported:
+        click.echo("contracts: " + ", ".join(os.path.join(outdir, n) for n, _ in exported))
 
 
 @cli.command()
@@ -209,14 +225,50 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
     _note(f"{len(document['nodes'])} nodes, {len(document['edges'])} edges", quiet)
 
 
+REPORT_FORMATS = {"html": ".html", "markdown": ".md", "json": ".json"}
+
+
+def _generated_at() -> str | None:
+    """The date a report states; None (no date) for reproducible and golden output."""
+    if os.environ.get("SOURCE_DATE_EPOCH") or os.environ.get("ADVISOR_GOLDEN") == "1":
+        return None
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+def _write_reports(document: dict, paths: dict[str, str]) -> None:
+    """Render ``document`` in each format (html, markdown, json) to its path ('-': stdout)."""
+    from reports.html import render_html
+    from reports.markdown import render_json, render_markdown
+
+    rendered = {}
+    for fmt in paths:  # render everything first: a failure writes nothing
+        if fmt == "html":
+            rendered[fmt] = render_html(document, generated_at=_generated_at())
+        elif fmt == "markdown":
+            rendered[fmt] = render_markdown(document, generated_at=_generated_at())
+        else:
+            rendered[fmt] = render_json(document)
+    for fmt, target in paths.items():
+        if target == "-":
+            click.echo(rendered[fmt], nl=False)
+        else:
+            write_atomic(target, rendered[fmt])
+
+
 @cli.command()
 @click.argument("assessment", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="report.html",
-              show_default=True, help="The HTML file to write.")
-def report(assessment, output):
-    """Re-render a saved ASSESSMENT (assessment.json) as HTML, without re-analysis."""
-    from reports.html import render_html
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="The file to write, '-' for stdout (default: report.html, report.md or "
+                   "report.json, after the format).")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default=None,
+              help="html (the full report), markdown (a summary for pull-request comments) or "
+                   "json (the document itself). Default: from the -o extension, else html.")
+def report(assessment, output, fmt):
+    """Re-render a saved ASSESSMENT (assessment.json) without re-analysis.
 
+    The report states the date it was made, except when SOURCE_DATE_EPOCH is set or
+    ADVISOR_GOLDEN=1 (reproducible output).
+    """
     try:
         with open(assessment, encoding="utf-8") as fh:
             document = json.load(fh)
@@ -229,8 +281,127 @@ def report(assessment, output):
     if not str(document["schema_version"]).startswith("1."):
         raise AdvisorError(f"{assessment}: schema version {document['schema_version']} is not "
                            "supported by this advisor", "re-run 'advisor analyze'")
-    write_atomic(output, render_html(document))
-    click.echo(f"report: {output}")
+    if fmt is None:
+        extension = os.path.splitext(output or "")[1].lower()
+        fmt = {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(extension, "html")
+    output = output or f"report{REPORT_FORMATS[fmt]}"
+    _write_reports(document, {fmt: output})
+    if output != "-":
+        click.echo(f"report: {output}")
+
+
+def _gate_inputs(path, config_path, baseline_file, need_baseline):
+    """Settings and baseline, read before the (slower) analysis so their errors come first."""
+    from advisor.analysis import check_root
+    from advisor.gate import default_path, load_baseline, load_gate_config
+
+    root = check_root(path)
+    gate = load_gate_config(root, config_path)
+    baseline_path = baseline_file or default_path(root)
+    baseline = None
+    if baseline_file or os.path.exists(baseline_path):
+        baseline = load_baseline(baseline_path)
+    elif need_baseline:
+        raise AdvisorError(f"{baseline_path}: no baseline to update",
+                           "create one with 'advisor baseline PATH' first")
+    return root, gate, baseline
+
+
+@cli.command()
+@click.argument("path", type=click.Path(), default=".")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+              help="Baseline to ratchet against (default: PATH/.advisor-baseline.json, "
+                   "when it exists).")
+@click.option("--format", "fmt", type=click.Choice(GATE_FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("--update-baseline", is_flag=True,
+              help="Tighten the baseline: drop entries that no longer occur and lower improved "
+                   "metric values. Never accepts new violations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE instead of stdout (a summary goes to stderr).")
+@common_options
+def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cache, cache_dir,
+          jobs, quiet):
+    """Gate the code base at PATH on coupling rules and contracts ([tool.advisor.gate]).
+
+    Exit 0 when no new violation of error severity (warnings alone pass), 1 when there is
+    one, 2 on a configuration, baseline or input error. Violations recorded in the baseline
+    are known debt and do not fail; see docs/ci.md.
+    """
+    from advisor.gate import render_baseline, run_gate, tighten
+    from reports.gate_formats import format_gate, summary_line
+
+    root, gate, baseline = _gate_inputs(path, config_path, baseline_file, update_baseline)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    result = run_gate(analysis, gate, baseline)
+    prefix = os.path.relpath(root, os.path.realpath(os.getcwd())).replace(os.sep, "/")
+    if prefix.startswith(".."):  # outside the working directory: absolute paths stay usable
+        prefix = root.replace(os.sep, "/")
+    document = result.to_document(__version__, "" if prefix == "." else prefix)
+    text = format_gate(fmt, document)
+    if output:
+        write_atomic(output, text)
+        _note(summary_line(document), quiet)
+    else:
+        click.echo(text, nl=False)
+    if update_baseline:
+        tightened = tighten(baseline, result)
+        before, after = render_baseline(baseline), render_baseline(tightened)
+        if before != after:
+            write_atomic(baseline.path, after)
+            _note(f"baseline tightened: {baseline.path} ({baseline.size - tightened.size} "
+                  "entries removed; metric values lowered where they improved)", quiet)
+        else:
+            _note(f"baseline unchanged: {baseline.path}", quiet)
+        if result.failed:
+            _note("new violations were not added to the baseline; fix them, or accept them "
+                  "explicitly with 'advisor baseline PATH'", quiet)
+    _report_skips(analysis, quiet)
+    return EXIT_GATE_FAILED if result.failed else EXIT_OK
+
+
+@cli.command("baseline")
+@click.argument("path", type=click.Path(), default=".")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write it (default: PATH/.advisor-baseline.json).")
+@common_options
+def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet):
+    """Accept the current state of PATH as the baseline 'advisor check' ratchets against.
+
+    Records every current violation of [tool.advisor.gate] (keyed by rule and modules, not
+    lines) and the metric values, as sorted JSON meant to be committed and reviewed.
+    """
+    from advisor.gate import (
+        BaselineError,
+        default_path,
+        from_result,
+        load_baseline,
+        render_baseline,
+        run_gate,
+    )
+
+    root, gate, _ = _gate_inputs(path, config_path, None, False)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    result = run_gate(analysis, gate, None)
+    target = output or default_path(root)
+    accepted = from_result(result, target)
+    previous = None
+    if os.path.exists(target):
+        try:
+            previous = load_baseline(target)
+        except BaselineError:
+            _note(f"note: {target} was not a valid baseline; replacing it", quiet)
+    write_atomic(target, render_baseline(accepted))
+    _report_skips(analysis, quiet)
+    if previous is not None:
+        old = {(r, k) for r, keys in previous.violations.items() for k in keys}
+        new = {(r, k) for r, keys in accepted.violations.items() for k in keys}
+        _note(f"compared with the previous baseline: {len(new - old)} violation(s) added, "
+              f"{len(old - new)} removed", quiet)
+    metrics = sum(len(values) for values in accepted.metrics.values())
+    click.echo(f"baseline: {target}: {accepted.size} violation(s) and {metrics} metric "
+               "value(s) recorded")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,11 +421,50 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("advisor: interrupted", err=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except OSError as exc:
+        if exc.filename is None:  # not about a path the user gave: a bug
+            return _internal_error(exc, debug)
+        # the file system refused a path (an output folder that is a file, a full disk...):
+        # the user can fix it
         if debug:
             traceback.print_exc()
-        click.echo(f"advisor: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
-                   "for the traceback, and please report it)", err=True)
-        return EXIT_INTERNAL
+        click.echo(f"advisor: error: {exc.filename}: {exc.strerror or exc} "
+                   f"({_os_hint(exc)}; rerun with --debug for the traceback)", err=True)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        return _internal_error(exc, debug)
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    detail = (str(exc).strip().splitlines() or [""])[0][:300]  # one line, however long
+    click.echo(f"advisor: internal error: {type(exc).__name__}: {detail} (rerun with --debug "
+               "for the traceback, and please report it)", err=True)
+    return EXIT_INTERNAL
+
+
+def _os_hint(exc: OSError) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "a file stands where a folder is needed: choose another output path"
+    if isinstance(exc, IsADirectoryError):
+        return "a folder stands where a file is needed: choose another output path"
+    if isinstance(exc, PermissionError):
+        return "check the permissions of that path, or choose another one"
+    if exc.errno == errno.ENOSPC:
+        return "free some disk space and run again"
+    return "check that path"
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout went away (``advisor graph ... | head``): stop Python from
+    complaining about it again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

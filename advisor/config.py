@@ -44,7 +44,7 @@ _SCAN_KEYS = {
     "cache_dir": "where parsed facts are cached (default ~/.cache/monolith-advisor)",
 }
 # Sections parsed by the stages that own them; accepted here so they can be validated there.
-_SECTIONS: set[str] = set()
+_SECTIONS: set[str] = {"gate", "signals", "contexts", "readiness", "verdict"}
 
 
 def known_keys() -> dict[str, str]:

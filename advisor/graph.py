@@ -62,7 +62,10 @@ class DependencyGraph:
         return out
 
 
-class _Resolver:
+class Resolver:
+    """Python's name resolution over the internal modules: absolute names of relative imports,
+    the module an imported name binds, and the module that defines a (re-exported) symbol."""
+
     def __init__(self, modules: dict[str, ModuleFacts]) -> None:
         self.modules = modules
         self.tops = {name.partition(".")[0] for name in modules}
@@ -200,7 +203,7 @@ class _Resolver:
 
 def build_graph(facts: CodebaseFacts) -> DependencyGraph:
     modules = {m.name: m for m in sorted(facts.modules, key=lambda m: m.name)}
-    resolver = _Resolver(modules)
+    resolver = Resolver(modules)
     # (source, target) -> [kinds, weight, lines, tag sets of the imports]
     acc: dict[tuple[str, str], list] = {}
     external: dict[str, set[str]] = defaultdict(set)

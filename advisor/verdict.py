@@ -8,8 +8,8 @@ summary cites every reason that applies):
    better starting point"):
    - the code base is small: fewer than ``min_lines`` (1,500) lines of application code, tests
      and migrations not counted; or
-   - one team does all the work: git history (at least ``min_commits`` (10) commits in the last
-     365 days) shows at most ``max_team_authors`` (2) active authors (2+ commits each); or
+   - one team does all the work: git history (at least ``min_commits`` (10) commits in the 365
+     days up to HEAD) shows at most ``max_team_authors`` (2) active authors (2+ commits each); or
    - fewer than ``min_contexts`` (2) bounded contexts of at least ``min_context_lines`` (100)
      lines can be told apart.
 2. **modularize-first** when there are contexts but a split now would turn in-process calls and

@@ -98,3 +98,18 @@ def test_help_teaches_and_version():
     assert run.code == 0 and "advisor analyze PATH" in run.out
     assert "--exclude-tag [lazy|conditional|type_checking]" in advisor("graph", "--help").out
     assert advisor("--version").out.startswith("advisor, version ")
+
+
+def test_outputs_are_readable_by_others(tree, tmp_path):
+    import os
+    import stat
+
+    root = tree(APP)
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        assert advisor("analyze", root, "-o", out, "-q").code == 0
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((out / "report.html").stat().st_mode)
+    assert mode == 0o644
