@@ -1,14 +1,14 @@
 """A persistent cache of per-file facts, keyed by content hash and analyzer version.
 
 One SQLite file (stdlib, atomic, safe with several processes). A parse failure is cached too:
-the same bytes fail the same way. Values are ``marshal``-ed tuples from ``analyzers.encoding``;
-rows from another analyzer version or libcst version are never read.
+the same bytes fail the same way. Values are the ``marshal``-ed tuples of
+``analyzers.encoding`` exactly as the workers send them (parse failures: the reason, UTF-8);
+rows from another analyzer version, libcst version or fact-extraction code are never read.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -69,13 +69,15 @@ class FactsCache:
             )
             for key, ok, value in rows:
                 try:
-                    found[keys[key]] = (bool(ok), marshal.loads(value))
-                except (ValueError, EOFError, TypeError):
+                    found[keys[key]] = (True, bytes(value)) if ok else (
+                        False, bytes(value).decode("utf-8", "replace"))
+                except (TypeError, ValueError):
                     continue  # a damaged row is a miss
         return found
 
     def put_many(self, entries: Iterable[tuple[str, bool, object]]) -> None:
-        rows = [(self._key(h), int(ok), marshal.dumps(v)) for h, ok, v in entries]
+        rows = [(self._key(h), int(ok), v if ok else str(v).encode("utf-8"))
+                for h, ok, v in entries]
         if rows:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -129,7 +130,11 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
     for path, sha in shas.items():
         ok, value = results[sha]
         if ok:
-            parsed[path] = (decode_facts(value), sha)
+            try:
+                parsed[path] = (decode_facts(marshal.loads(value)), sha)
+            except (ValueError, EOFError, TypeError):
+                skipped.append(SkippedFile(path, "its cached facts are damaged; rerun with "
+                                                 "--no-cache"))
         else:
             skipped.append(SkippedFile(path, str(value)))
     if not parsed:

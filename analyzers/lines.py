@@ -22,6 +22,12 @@ _ASSIGNS = (ast.Assign, ast.AnnAssign, ast.AugAssign) + (
     (ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()
 )
 _IMPORTS = (ast.Import, ast.ImportFrom)
+# Fields that never hold a node worth visiting (contexts and operators are nodes, but empty),
+# and the plain values lists and fields hold besides nodes.
+_NO_NODES = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "level", "kind", "type_comment",
+                       "conversion", "is_async", "simple", "type_ignores", "module"})
+_SCALARS = frozenset({str, int, bytes, float, bool, complex, type(None), type(...)})
+_AST_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _ast_index(text: str, tracked: set[str]):
@@ -33,25 +39,29 @@ def _ast_index(text: str, tracked: set[str]):
     assigns: list[tuple[int, int]] = []
     strings: list[tuple[int, int]] = []
     names: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    stack: list[ast.AST] = [tree]
-    NameT, AST, ConstantT, JoinedT = ast.Name, ast.AST, ast.Constant, ast.JoinedStr
+    stack: list = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    NameT, ConstantT, JoinedT = ast.Name, ast.Constant, ast.JoinedStr
+    fields_of = _AST_FIELDS
     while stack:
-        node = stack.pop()
+        node = pop()
         t = type(node)
+        if t in _SCALARS:  # from a list: Dict keys may be None, Global names are str
+            continue
         if t is NameT:
             if node.id in tracked:
                 names[node.id].append((node.lineno, node.col_offset))
             continue
         if t is ConstantT:
-            if isinstance(node.value, (str, bytes)):
+            if type(node.value) in (str, bytes):
                 strings.append((node.lineno, node.col_offset))
             continue
         if t is JoinedT:  # literal parts of an f-string are not string literals of their own
             for part in node.values:
                 if type(part) is ast.FormattedValue:
-                    stack.append(part.value)
+                    push(part.value)
                     if part.format_spec is not None:
-                        stack.append(part.format_spec)
+                        push(part.format_spec)
             continue
         if t in _IMPORTS:
             imports.append((node.lineno, node.col_offset))
@@ -60,12 +70,15 @@ def _ast_index(text: str, tracked: set[str]):
             defs.append((node.lineno, node.col_offset))
         elif t in _ASSIGNS:
             assigns.append((node.lineno, node.col_offset))
-        for field in node._fields:
+        fields = fields_of.get(t)
+        if fields is None:
+            fields = fields_of[t] = tuple(f for f in t._fields if f not in _NO_NODES)
+        for field in fields:
             value = getattr(node, field, None)
             if type(value) is list:
-                stack.extend(v for v in value if isinstance(v, AST))
-            elif isinstance(value, AST):
-                stack.append(value)
+                extend(value)
+            elif value is not None and type(value) not in _SCALARS:
+                push(value)
     for positions in (imports, defs, assigns, strings, *names.values()):
         positions.sort()
     return {"i": imports, "d": defs, "a": assigns, "s": strings}, names
