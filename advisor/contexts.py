@@ -262,6 +262,30 @@ class _Builder:
             elif target != self.label.get(m):
                 self.set(m, target, how)
 
+    def merge_split_domains(self) -> None:
+        """Two contexts whose modules mostly live in the same domain package and that depend on
+        each other both ways are one domain cut in two (e.g. a search package's query and
+        indexing halves): a boundary across a cycle inside one package helps nobody. The
+        smaller joins the larger; pins are never merged."""
+        while True:
+            groups: dict[str, list[str]] = defaultdict(list)
+            for m, lab in sorted(self.label.items()):
+                groups[lab].append(m)
+            home = {lab: dominant_package(self.graph, ms, self.config.layers)
+                    for lab, ms in groups.items()}
+            links = {(self.label[e.source], self.label[e.target]) for e in self.graph.edges
+                     if e.source in self.label and e.target in self.label}
+            pairs = sorted(
+                (a, b) for a, b in links
+                if a < b and (b, a) in links and home[a] == home[b]
+                and a not in self.pins and b not in self.pins)
+            if not pairs:
+                return
+            a, b = pairs[0]
+            keep, drop = (a, b) if (len(groups[a]), b) >= (len(groups[b]), a) else (b, a)
+            for m in groups[drop]:
+                self.set(m, keep, "merge")
+
     def publish_apis(self, forced: set[str]) -> None:
         """A kernel module whose package is the main package of exactly one context is that
         domain's published interface (``catalog/api.py`` used everywhere), not shared kernel."""
@@ -361,6 +385,7 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)})
     b.apply(place_by_package(b.label, [n for n in graph.modules if n not in b.label
                                        and n not in b.kernel], packages), "package")
+    b.merge_split_domains()
     return _describe(graph, sg, b, result)
 
 

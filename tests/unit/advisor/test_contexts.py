@@ -229,3 +229,33 @@ def test_a_layer_package_is_folded_into_the_domains_it_serves():
     for d in DOMAINS:
         assert context_of[f"shop.api.{d}"] == d
     assert {placed[f"shop.api.{d}"] for d in DOMAINS} == {"layer"}
+
+
+def test_two_halves_of_one_domain_package_in_a_cycle_are_merged():
+    """search.query and search.index depend on each other: one domain, not two contexts.
+    orders also depends both ways with search, but lives in another package: kept apart."""
+    from advisor.contexts import ContextConfig, _Builder
+    from advisor.signals import build_signal_graph
+
+    modules = (
+        mod("app", package=True),
+        mod("app.search", package=True),
+        mod("app.search.query", uses={"app.search.index": ["rank"], "app.orders.api": ["get"]},
+            definitions=(DefinitionFact("find", 1, "function"),)),
+        mod("app.search.index", uses={"app.search.query": ["find"]},
+            definitions=(DefinitionFact("rank", 1, "function"),)),
+        mod("app.search.tasks", uses={"app.search.index": ["rank"]}),
+        mod("app.orders", package=True),
+        mod("app.orders.api", uses={"app.search.query": ["find"]},
+            definitions=(DefinitionFact("get", 1, "function"),)),
+    )
+    g = build_graph(CodebaseFacts(root="/r", modules=modules))
+    b = _Builder(g, build_signal_graph(g), ContextConfig(), set(), set())
+    for m, lab in {"app.search.query": "q", "app.search.index": "i", "app.search.tasks": "i",
+                   "app.orders.api": "o"}.items():
+        b.set(m, lab, "clustering")
+    b.merge_split_domains()
+    assert {m: b.label[m] for m in sorted(b.label)} == {
+        "app.orders.api": "o", "app.search.index": "i", "app.search.query": "i",
+        "app.search.tasks": "i"}
+    assert b.placed["app.search.query"] == "merge"
