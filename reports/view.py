@@ -80,10 +80,27 @@ def summary(document: dict) -> dict:
     top = next(({"context": text(c.get("context")), "score": fmt_number(number(c.get("score")))}
                 for c in ranked if text(c.get("context"))), None)
     return {"verdict": verdict, "label": label, "gist": gist, "tone": tone, "top": top,
+            "judged": judged_contexts(document),
             "text": text(rec.get("summary")) or "No recommendation in this document yet.",
             "score": None if score is None else round(score),
             "score_label": "\u2013" if score is None else f"{round(score)}/100",
             "first": first, "first_reasons": reasons[:3], "facts": facts}
+
+
+def judged_contexts(document: dict) -> str | None:
+    """When the checklist and verdict judge the declared packages and the clustering proposes
+    other contexts, say so: the difference is itself a finding (packages coupled as one)."""
+    if text(get(document, "readiness", "contexts_source")) != "packages":
+        return None
+    judged = sorted(as_dict(get(document, "readiness", "contexts")))
+    proposed = sorted(text(as_dict(c).get("name")) for c in as_list(document.get("contexts"))
+                      if text(as_dict(c).get("name")))
+    if not judged or not proposed or judged == proposed:
+        return None
+    return (f"The checklist and verdict judge the declared domain packages "
+            f"({', '.join(judged)}). The context map shows the contexts proposed from how the "
+            f"code is actually coupled ({', '.join(proposed)}): where they differ, the packages "
+            "are not yet separable as declared.")
 
 
 def status(score: float | None, declared: str = "") -> str:

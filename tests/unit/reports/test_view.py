@@ -189,3 +189,18 @@ def _units(doc):
 
     index = structure.module_index(doc)
     return structure.units(doc, index), index
+
+
+def test_a_note_says_when_the_verdict_judges_packages_the_map_does_not_show():
+    from reports.view import judged_contexts
+
+    doc = {"readiness": {"contexts_source": "packages",
+                         "contexts": {"orders": ["a"], "billing": ["b"]}},
+           "contexts": [{"name": "core"}, {"name": "billing"}]}
+    note = judged_contexts(doc)
+    assert note is not None and "(billing, orders)" in note and "(billing, core)" in note
+    doc["contexts"] = [{"name": "orders"}, {"name": "billing"}]
+    assert judged_contexts(doc) is None
+    doc["readiness"]["contexts_source"] = "proposed"
+    doc["contexts"] = [{"name": "core"}]
+    assert judged_contexts(doc) is None
