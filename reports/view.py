@@ -88,19 +88,24 @@ def summary(document: dict) -> dict:
 
 
 def judged_contexts(document: dict) -> str | None:
-    """When the checklist and verdict judge the declared packages and the clustering proposes
-    other contexts, say so: the difference is itself a finding (packages coupled as one)."""
+    """When the checklist and verdict judge the declared packages and the clustering puts
+    several of them into one context, say so: those packages are coupled as one."""
     if text(get(document, "readiness", "contexts_source")) != "packages":
         return None
-    judged = sorted(as_dict(get(document, "readiness", "contexts")))
-    proposed = sorted(text(as_dict(c).get("name")) for c in as_list(document.get("contexts"))
-                      if text(as_dict(c).get("name")))
-    if not judged or not proposed or judged == proposed:
+    judged_of = {text(m): name for name, members in as_dict(
+        get(document, "readiness", "contexts")).items() for m in as_list(members)}
+    merged = []
+    for context in as_list(document.get("contexts")):
+        context = as_dict(context)
+        spans = sorted({judged_of[m] for m in map(text, as_list(context.get("modules")))
+                        if m in judged_of})
+        if len(spans) > 1:
+            merged.append(f"{', '.join(spans)} (as {text(context.get('name'))})")
+    if not merged:
         return None
-    return (f"The checklist and verdict judge the declared domain packages "
-            f"({', '.join(judged)}). The context map shows the contexts proposed from how the "
-            f"code is actually coupled ({', '.join(proposed)}): where they differ, the packages "
-            "are not yet separable as declared.")
+    return ("The checklist and verdict judge the declared domain packages; the clustering, "
+            "which follows how the code is actually coupled, puts several of them into one "
+            f"context: {'; '.join(merged)}. Those packages are not separable as declared yet.")
 
 
 def status(score: float | None, declared: str = "") -> str:

@@ -191,16 +191,19 @@ def _units(doc):
     return structure.units(doc, index), index
 
 
-def test_a_note_says_when_the_verdict_judges_packages_the_map_does_not_show():
+def test_a_note_says_when_the_proposal_merges_judged_packages():
     from reports.view import judged_contexts
 
     doc = {"readiness": {"contexts_source": "packages",
-                         "contexts": {"orders": ["a"], "billing": ["b"]}},
-           "contexts": [{"name": "core"}, {"name": "billing"}]}
+                         "contexts": {"orders": ["o.m"], "billing": ["b.m"], "search": ["s.m"]}},
+           "contexts": [{"name": "core", "modules": ["o.m", "b.m", "k"]},
+                        {"name": "search", "modules": ["s.m"]},
+                        {"name": "wiring", "modules": ["app"]}]}
     note = judged_contexts(doc)
-    assert note is not None and "(billing, orders)" in note and "(billing, core)" in note
-    doc["contexts"] = [{"name": "orders"}, {"name": "billing"}]
-    assert judged_contexts(doc) is None
+    assert note is not None and "billing, orders (as core)" in note and "search" not in note
+    doc["contexts"] = [{"name": "o", "modules": ["o.m"]}, {"name": "b", "modules": ["b.m"]},
+                       {"name": "wiring", "modules": ["app"]}]
+    assert judged_contexts(doc) is None  # an extra wiring context merges nothing
     doc["readiness"]["contexts_source"] = "proposed"
-    doc["contexts"] = [{"name": "core"}]
+    doc["contexts"] = [{"name": "core", "modules": ["o.m", "b.m"]}]
     assert judged_contexts(doc) is None
