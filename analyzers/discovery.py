@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.facts import SkippedFile
+from analyzers.treewalk import is_within, walk_once
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -77,10 +77,6 @@ def matches_any(path: str, patterns: tuple[str, ...]) -> bool:
     return any(_glob_regex(p).fullmatch(path) for p in patterns)
 
 
-def _is_within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def discover(
     root: str,
     include: tuple[str, ...] = (),
@@ -92,36 +88,13 @@ def discover(
     files: list[DiscoveredFile] = []
     skipped: list[SkippedFile] = []
     package_dirs: set[str] = set()
-    # (logical relative dir, real dir, real dirs on the way down, for loop detection)
-    stack: list[tuple[str, str, frozenset[str]]] = [("", real_root, frozenset({real_root}))]
-    # Each real directory is walked once (real dir -> the path it was walked at). Links to
-    # directories wait until the plain tree is walked, so a folder keeps its own path; without
-    # this, folders linking to one another would be walked along every path through the links
-    # (n folders: n! walks).
-    walked: dict[str, str] = {}
-    linked: deque[tuple[str, str, frozenset[str]]] = deque()
-    while stack or linked:
-        if not stack:
-            rel_dir, real_dir, ancestors = linked.popleft()
-            if real_dir in walked:
-                skipped.append(SkippedFile(rel_dir, "symlink to a folder analysed at "
-                                           f"{walked[real_dir] or '.'}; not followed again"))
-                continue
-            stack.append((rel_dir, real_dir, ancestors))
-        rel_dir, real_dir, ancestors = stack.pop()
-        if real_dir in walked:
-            continue
-        walked[real_dir] = rel_dir
-        try:
-            with os.scandir(real_dir) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            skipped.append(SkippedFile(rel_dir or ".", f"directory not readable: {exc.strerror}"))
-            continue
+
+    def visit(rel_dir: str, real_dir: str, entries: list[os.DirEntry]):
         names = {e.name for e in entries}
         if "__init__.py" in names:
             package_dirs.add(rel_dir)
         subdirs: list[tuple[str, str]] = []
+        links: list[tuple[str, str]] = []
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
@@ -149,18 +122,14 @@ def discover(
                 is_dir = os.path.isdir(target)
                 if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
                     continue
-                if not _is_within(target, real_root):
+                if not is_within(target, real_root):
                     skipped.append(SkippedFile(
                         rel, "symlink to a location outside the analysed root; not read"))
                     continue
                 if is_dir:
                     if _excluded_dir(entry.name, rel, exclude, default_excludes, target):
                         continue
-                    if target in ancestors:
-                        skipped.append(SkippedFile(rel, "symlink loop (links to a directory "
-                                                        "above itself); not followed"))
-                        continue
-                    linked.append((rel, target, ancestors | {target}))
+                    links.append((rel, target))
                     continue
                 real_file = target
             elif is_dir:
@@ -177,8 +146,9 @@ def discover(
             if include and not matches_any(rel, include):
                 continue
             files.append(DiscoveredFile(rel, real_file))
-        for rel, real in reversed(subdirs):
-            stack.append((rel, real, ancestors | {real}))
+        return subdirs, links
+
+    walk_once(real_root, visit, lambda rel, reason: skipped.append(SkippedFile(rel, reason)))
     files.sort(key=lambda f: f.path)
     skipped.sort(key=lambda s: s.path)
     return Discovery(tuple(files), frozenset(package_dirs), tuple(skipped))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from analyzers.facts import SkippedFile
 from analyzers.source import Rejected, read_bytes
+from analyzers.treewalk import is_within, walk_once
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 50_000
@@ -41,38 +42,18 @@ class FileTree:
         self.paths = tuple(sorted(self._real))
 
     def _inside(self, real: str) -> bool:
-        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
+        return is_within(real, self.root)
 
     def _walk(self, max_files: int) -> None:
-        """Depth first in name order. Each real folder is listed once, at its own path when it
-        has one: links to folders wait until the plain tree is done, and a link to a folder
-        already listed is recorded, not followed (folders linking to one another would
-        otherwise be listed along every path through the links)."""
-        stack = [("", self.root)]
-        linked: list[tuple[str, str]] = []
-        walked: dict[str, str] = {}
+        """Depth first in name order, each real folder and each real file once
+        (``analyzers.treewalk``)."""
         listed: set[str] = set()
-        while stack or linked:
-            if not stack:
-                rel_dir, real_dir = linked.pop(0)
-                if real_dir in walked:
-                    self.skipped.append(SkippedFile(
-                        rel_dir, f"symlink to a folder listed at {walked[real_dir] or '.'}; "
-                                 "not followed again"))
-                    continue
-                stack.append((rel_dir, real_dir))
-            rel_dir, real_dir = stack.pop()
-            if real_dir in walked:
-                continue
-            walked[real_dir] = rel_dir
-            try:
-                with os.scandir(real_dir) as it:
-                    entries = sorted(it, key=lambda e: e.name)
-            except OSError as exc:
-                self.skipped.append(SkippedFile(rel_dir or ".", f"not readable: {exc.strerror}"))
-                continue
-            subdirs = []
+
+        def visit(rel_dir: str, real_dir: str, entries: list[os.DirEntry]):
+            subdirs, links = [], []
             for entry in entries:
+                if self.truncated:
+                    break
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 is_link = entry.is_symlink()
                 real = os.path.realpath(entry.path) if is_link else entry.path
@@ -81,14 +62,17 @@ class FileTree:
                         rel, "symlink to a location outside the analysed root; not read"))
                 elif os.path.isdir(real):
                     if not _skip_dir(entry.name, real):
-                        (linked if is_link else subdirs).append((rel, real))
+                        (links if is_link else subdirs).append((rel, real))
                 elif os.path.isfile(real) and real not in listed:  # a file once, by real path
                     if len(self._real) >= max_files:
                         self.truncated = True
-                        return
+                        break
                     self._real[rel] = real
                     listed.add(real)
-            stack.extend(reversed(subdirs))
+            return ([], []) if self.truncated else (subdirs, links)
+
+        walk_once(self.root, visit, lambda rel, reason: self.skipped.append(
+            SkippedFile(rel, reason)), verb="listed")
 
     def read(self, path: str) -> str | None:
         if path not in self._texts:
