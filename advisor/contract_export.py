@@ -162,7 +162,17 @@ def gate_toml(inp: Inputs, contracts: list[Contract] | None = None) -> str:
     out = ["# Proposed by monolith-advisor from the bounded contexts it found: paste into",
            "# pyproject.toml (or pass with 'advisor check --config'). Contracts marked",
            "# 'breaks today' need a baseline first: advisor baseline PATH.",
-           "[tool.advisor.gate]", ""]
+           "[tool.advisor.gate]"]
+    if inp.context_cycles:
+        out.append(f"# breaks today: {len(inp.context_cycles)} cycle(s) between contexts "
+                   "(baseline them)")
+    out += ['context-cycles = "error"',
+            "# a project package that wires its domain packages together forms package cycles",
+            "# by design; the context rules above are the ones for these boundaries",
+            'package-cycles = "warn"', "", "[tool.advisor.gate.contexts]"]
+    roots = {c: context_roots(inp, c, _labels_under(inp)) for c in inp.contexts}
+    out += [f"{json.dumps(c)} = {_toml_list(roots[c])}" for c in inp.contexts if roots[c]]
+    out.append("")
     for k in contracts:
         if k.violations:
             out.append(f"# breaks today: {k.violations} module dependencies (baseline them)")

@@ -78,7 +78,8 @@ def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = N
     enabled = [r for r in gate.rules if r.severity != "off"]
     edges = gate_edges(graph.edges, gate.kinds, gate.exclude_tags)
     ctx = GateContext(graph, edges, _relative(gate.config_file, root),
-                      contracts=sum(1 for r in enabled if r.kind == "contract"))
+                      contracts=sum(1 for r in enabled if r.kind == "contract"),
+                      contexts=gate.contexts)
     metrics = {rule.id: rule.values(ctx, edges, None) for rule in _ALWAYS_MEASURED}
     violations: list[tuple[int, Violation]] = []
     for order, rule in enumerate(enabled):

@@ -34,6 +34,8 @@ _GATE_KEYS = {
     "kinds": "edge kinds the gate looks at (default: all)",
     "exclude_tags": "drop dependencies whose every import carries one of these tags",
     "contracts": "[[tool.advisor.gate.contracts]]: dependency contracts",
+    "contexts": "[tool.advisor.gate.contexts]: bounded contexts, name = [module patterns], "
+                "for the context-level rules (advisor analyze proposes them)",
     **{rule_id: rule.title for rule_id, rule in RULES.items()},
 }
 _CONTRACT_KEYS = {
@@ -71,6 +73,7 @@ class GateConfig:
     kinds: tuple[str, ...] | None = None  # None: every kind
     exclude_tags: tuple[str, ...] = ()
     config_file: str | None = None  # absolute path of the file the settings came from
+    contexts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, module patterns), in order
 
     @property
     def contracts(self) -> tuple[ConfiguredRule, ...]:
@@ -177,7 +180,23 @@ def parse_gate(table: Any, where: str, config_file: str | None = None) -> GateCo
                               "give one of them an explicit, different 'id'")
         seen[configured.id] = configured.title
         rules.append(configured)
-    return GateConfig(tuple(rules), kinds, excluded, config_file)
+    return GateConfig(tuple(rules), kinds, excluded, config_file,
+                      _contexts(table.get("contexts", {}), where))
+
+
+def _contexts(table: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    where = f"{where} 'contexts'"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table of context name = [module patterns]")
+    out = []
+    for name, patterns in table.items():
+        found = strings(patterns, name, where)
+        if not found:
+            raise ConfigError(f"{where}: context '{name}' lists no module pattern")
+        for pattern in found:
+            validate(pattern, f"{where} '{name}'")
+        out.append((name, found))
+    return tuple(out)
 
 
 def load_gate_config(root: str, config_path: str | None = None) -> GateConfig:

@@ -15,8 +15,10 @@ _IMPORT_KINDS = ("import", "dynamic")
 
 class GateContext:
     def __init__(self, graph: DependencyGraph, edges: tuple[Edge, ...],
-                 config_file: str | None = None, contracts: int = 0) -> None:
+                 config_file: str | None = None, contracts: int = 0,
+                 contexts: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
         self.graph = graph
+        self.context_patterns = contexts
         self.edges = edges  # after the gate's kinds / exclude_tags
         self.config_file = config_file  # root-relative, for project-wide findings; or None
         self.contracts = contracts  # enabled contracts, for the empty-graph rule
@@ -27,6 +29,20 @@ class GateContext:
     def owners(self) -> dict[str, str]:
         """module -> its package (``package_of``)."""
         return {name: package_of(m) for name, m in self.graph.modules.items()}
+
+    @cached_property
+    def contexts(self) -> dict[str, str] | None:
+        """module -> bounded context from ``[tool.advisor.gate.contexts]`` (the first context
+        whose patterns cover it); None when no contexts are configured."""
+        if not self.context_patterns:
+            return None
+        out: dict[str, str] = {}
+        for name, patterns in self.context_patterns:
+            roots = self.select(patterns, f"[tool.advisor.gate.contexts] '{name}'")
+            for module in self.graph.modules:
+                if module not in out and any(selectors.within(module, r) for r in roots):
+                    out[module] = name
+        return out
 
     @cached_property
     def names(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""No new dependency cycles, at one level of grouping (module, package; context later).
+"""No new dependency cycles, at one level of grouping: module, package, or bounded context.
 
 One finding per dependency edge that lies on a cycle (both ends in the same strongly connected
 component), keyed ``"a -> b"``: a baseline of a legacy tangle then still catches each new edge
@@ -103,3 +103,5 @@ class CycleRule:
 MODULE_CYCLES = CycleRule("module-cycles", "module",
                           lambda ctx: {name: name for name in ctx.graph.modules})
 PACKAGE_CYCLES = CycleRule("package-cycles", "package", lambda ctx: ctx.owners)
+# bounded contexts from [tool.advisor.gate.contexts]; checks nothing until contexts are given
+CONTEXT_CYCLES = CycleRule("context-cycles", "context", lambda ctx: ctx.contexts)

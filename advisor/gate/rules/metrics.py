@@ -131,6 +131,29 @@ class CrossPackageEdges(MetricRule):
                f"{limit:g}"
 
 
+class CrossContextEdges(MetricRule):
+    id = "cross-context-edges"
+    title = "Cross-context dependencies"
+    noun = "the number of cross-context dependencies"
+    description = ("The number of module dependencies between two different bounded contexts "
+                   "of [tool.advisor.gate.contexts]: the coupling a later extraction must cut.")
+    guidance = ("Keep contexts apart: call the other context through its public API or an "
+                "event, or move the code to the context that owns the data it uses.")
+
+    def measure(self, ctx, edges, params):
+        contexts = ctx.contexts
+        if contexts is None:
+            raise ConfigError(f"[tool.advisor.gate] '{self.id}': no contexts to count between",
+                              "list them in [tool.advisor.gate.contexts] (advisor analyze "
+                              "proposes them in advisor-gate.toml)")
+        return {PROJECT: sum(1 for e in edges if e.source in contexts and e.target in contexts
+                             and contexts[e.source] != contexts[e.target])}
+
+    def breach(self, subject, value, limit):
+        return f"{value:g} module dependencies cross context boundaries, above the maximum " \
+               f"{limit:g}"
+
+
 class Instability(MetricRule):
     id = "instability"
     title = "Stable packages stay stable"
@@ -174,5 +197,6 @@ class MainSequenceDistance(MetricRule):
 
 PROPAGATION_COST = PropagationCost()
 CROSS_PACKAGE_EDGES = CrossPackageEdges()
+CROSS_CONTEXT_EDGES = CrossContextEdges()
 INSTABILITY = Instability()
 MAIN_SEQUENCE_DISTANCE = MainSequenceDistance()

@@ -24,10 +24,11 @@ def severities(config) -> dict[str, str]:
 def test_defaults_gate_cycles_only():
     config = parse({})
     assert severities(config) == {
-        "module-cycles": "error", "package-cycles": "error", "propagation-cost": "off",
-        "cross-package-edges": "off", "instability": "off", "main-sequence-distance": "off",
-        "empty-graph": "warn"}
+        "module-cycles": "error", "package-cycles": "error", "context-cycles": "error",
+        "propagation-cost": "off", "cross-package-edges": "off", "cross-context-edges": "off",
+        "instability": "off", "main-sequence-distance": "off", "empty-graph": "warn"}
     assert config.kinds is None and config.exclude_tags == () and config.contracts == ()
+    assert config.contexts == ()  # so context-cycles checks nothing
 
 
 def test_shorthand_severity_and_tables():
