@@ -123,17 +123,13 @@ def django_document(django_root, cache_dir) -> dict:
 
 
 @pytest.mark.corpus
-def test_django_report_renders_in_under_30_s_and_5_mb(django_root, tmp_path):
-    import time
-
+def test_django_report_renders_under_5_mb(django_root, tmp_path):
+    """The render time target (< 30 s) is measured by benchmarks/bench_report.py, not here."""
     from reports.html import render_html
     from reports.markdown import render_markdown
 
     document = django_document(django_root, tmp_path / "cache")
-    start = time.perf_counter()
     page = render_html(document)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 30, f"rendering took {elapsed:.1f} s"
     assert len(page.encode("utf-8")) < 5_000_000
     assert page.count("<script") == 1 and 'id="verdict"' in page
     assert render_markdown(document).startswith("## Monolith assessment")
