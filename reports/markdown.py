@@ -17,7 +17,9 @@ from reports.fields import as_dict, as_list, fmt_number, get, integer
 
 TOP_CANDIDATES = 5
 FAILING_ITEMS = 10
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#!|~<>])")
+# What can start markup in GitHub Markdown. Parentheses, braces and "!" make none without an
+# (escaped) "[": leaving them plain keeps "context(s)" readable in the raw text of a comment.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~<>])")
 _LINE_START = re.compile(r"^(\s*)(?:([+=-])|(\d+)\.(?=\s|$))")  # list items, setext
 
 

@@ -62,7 +62,8 @@ def test_failing_items_are_listed_worst_first_and_capped():
 @pytest.mark.parametrize("text, expected", [
     ("plain words", "plain words"),
     ("a <b> & c", "a &lt;b&gt; &amp; c"),
-    ("*em* _u_ [l](x) `c` | ! #", "\\*em\\* \\_u\\_ \\[l\\]\\(x\\) \\`c\\` \\| \\! \\#"),
+    ("*em* _u_ [l](x) `c` | ! #", "\\*em\\* \\_u\\_ \\[l\\](x) \\`c\\` \\| ! \\#"),
+    ("![img](x) and (parens)", "!\\[img\\](x) and (parens)"),
     ("- not a list", "\\- not a list"),
     ("1. not a list", "1\\. not a list"),
     ("two\nlines", "two lines"),
@@ -75,7 +76,7 @@ def test_md_text(text, expected):
     ("a.b", "<code>a.b</code>"),
     ("has `tick`", "<code>has \\`tick\\`</code>"),
     ("a|b", "<code>a\\|b</code>"),
-    (SCRIPT, "<code>&lt;/script&gt;&lt;script&gt;alert\\(1\\)&lt;/script&gt;</code>"),
+    (SCRIPT, "<code>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>"),
 ])
 def test_md_code(text, expected):
     assert md_code(text) == expected
