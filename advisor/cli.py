@@ -10,7 +10,6 @@ import errno
 import json
 import os
 import sys
-import tempfile
 import time
 import traceback
 
@@ -18,6 +17,7 @@ import click
 
 from advisor import __version__
 from advisor.errors import AdvisorError
+from advisor.outputs import REPORT_FORMATS, render_outputs, write_atomic
 from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -49,24 +49,6 @@ class _Progress:
 def _note(message: str, quiet: bool = False) -> None:
     if not quiet:
         click.echo(message, err=True)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write via a temp file in the same folder and rename: readers never see half a file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".advisor-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for others to read
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 _common = [
@@ -225,29 +207,9 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
     _note(f"{len(document['nodes'])} nodes, {len(document['edges'])} edges", quiet)
 
 
-REPORT_FORMATS = {"html": ".html", "markdown": ".md", "json": ".json"}
-
-
-def _generated_at() -> str | None:
-    """The date a report states; None (no date) for reproducible and golden output."""
-    if os.environ.get("SOURCE_DATE_EPOCH") or os.environ.get("ADVISOR_GOLDEN") == "1":
-        return None
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-
-
 def _write_reports(document: dict, paths: dict[str, str]) -> None:
-    """Render ``document`` in each format (html, markdown, json) to its path ('-': stdout)."""
-    from reports.html import render_html
-    from reports.markdown import render_json, render_markdown
-
-    rendered = {}
-    for fmt in paths:  # render everything first: a failure writes nothing
-        if fmt == "html":
-            rendered[fmt] = render_html(document, generated_at=_generated_at())
-        elif fmt == "markdown":
-            rendered[fmt] = render_markdown(document, generated_at=_generated_at())
-        else:
-            rendered[fmt] = render_json(document)
+    """Render every output first (a failure writes nothing), then write them ('-': stdout)."""
+    rendered = render_outputs(document, tuple(paths))
     for fmt, target in paths.items():
         if target == "-":
             click.echo(rendered[fmt], nl=False)

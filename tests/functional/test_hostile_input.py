@@ -22,7 +22,8 @@ from pathlib import Path
 import markupsafe
 import pytest
 
-from advisor.cli import main, write_atomic
+from advisor.cli import main
+from advisor.outputs import write_atomic
 from tests.functional.cli import advisor
 from tests.hostile import (
     HUGE_BYTES,
