@@ -82,6 +82,10 @@ class DataCollector:
         self.tx_nodes: dict[int, int] = {}  # root-name node id of an atomic() -> tx id
         self.pending_chains: dict[int, tuple[str, str, str]] = {}  # inner call id -> access
         self.tx_count = 0
+        # ``order = Order.objects.get(...)`` then ``order.save()``: variable -> model chains
+        # (module-wide, by name: a variable bound to two models is left unresolved)
+        self.bound_models: dict[str, set[str]] = {}
+        self.instance_writes: list[tuple[cst.CSTNode, str, str, int]] = []
 
     # --- called by the walk ------------------------------------------------------------
     def on_call(self, node: cst.Call, chain: str, tx: int, root: cst.CSTNode) -> None:
@@ -95,6 +99,9 @@ class DataCollector:
             self._access(root, ".".join(parts[:-2]), op, f"{parts[-2]}.{last}", tx)
         elif len(parts) >= 2 and parts[-2].endswith("session"):
             self._session_call(node, root, last, tx)
+        elif len(parts) == 2 and last in ("save", "delete", "asave", "adelete"):
+            self.mark(root)
+            self.instance_writes.append((root, parts[0], last, tx))
         if last in _CODE_CALLS or node.args:
             self._call_strings(node, last)
 
@@ -119,6 +126,13 @@ class DataCollector:
                         self.pending_chains[id(inner)] = (".".join(parts[:-2]), op, via)
                 return
             current = inner
+
+    def on_bind(self, name: str, value: cst.CSTNode, many: bool = False) -> None:
+        """``name = X(...)`` / ``name = X.objects.get(...)`` (``many``: ``for name in
+        X.objects.filter(...)``) binds ``name`` to the model ``X``."""
+        model = _model_of(value, many)
+        if model is not None:
+            self.bound_models.setdefault(name, set()).add(model)
 
     def transaction_of(self, items) -> int:
         """A new transaction id if a ``with`` item or decorator is an atomic block, else 0."""
@@ -271,6 +285,9 @@ class DataCollector:
             target = _dotted(first.func) if type(first) is cst.Call else None
             if target:
                 self._access(root, target, "write", f"session.{method}", tx)
+            elif type(first) is cst.Name:  # session.add(order): resolved through its binding
+                self.mark(root)
+                self.instance_writes.append((root, first.value, f"session.{method}", tx))
         elif method in _SESSION_READS:
             op = "read"
             while type(first) is cst.Call and type(first.func) is cst.Attribute \
@@ -310,6 +327,16 @@ class DataCollector:
         return [(anchor, self.nodes[node_id]) for node_id, anchor in self.marks.items()
                 if anchor is not None]
 
+    def _instance_writes(self) -> list[list]:
+        """``order.save()``, ``session.add(order)``: writes of the one model ``order`` is bound
+        to in this module (none when it is unknown or ambiguous)."""
+        out = []
+        for root, name, via, tx in self.instance_writes:
+            models = self.bound_models.get(name, ())
+            if len(models) == 1:
+                out.append([id(root), next(iter(models)), "write", via, tx])
+        return out
+
     def facts(self, line_of_anchor):
         def line(node_id: int) -> int:
             anchor = self.marks.get(node_id)
@@ -318,16 +345,52 @@ class DataCollector:
         tx_lines = {tx: line(root_id) for root_id, tx in self.tx_nodes.items()}
 
         strings = tuple(StringRefFact(line(i), v, c) for i, v, c in self.strings)
-        access = tuple(
-            DataAccessFact(line(i), target, op, via, tx_lines.get(tx, 0))
-            for i, target, op, via, tx in self.access
-        )
+        access = tuple(sorted(
+            (DataAccessFact(line(i), target, op, via, tx_lines.get(tx, 0))
+             for i, target, op, via, tx in self.access + self._instance_writes()),
+            key=lambda a: (a.line, a.target, a.via)))
         models = tuple(
             ModelFact(line=line(i), relations=tuple(
                 RelationFact(line=line(j), **rel) for j, rel in relations), **fields)
             for i, fields, relations in self.models
         )
         return strings, models, access
+
+
+_SINGLE = frozenset({"get", "create", "first", "last", "latest", "earliest", "aget", "acreate",
+                     "afirst", "alast", "alatest", "aearliest", "one", "one_or_none", "scalar"})
+
+
+def _model_of(value: cst.CSTNode, many: bool) -> str | None:
+    """The model a call returns an instance (``many``: instances) of, when it says so."""
+    if type(value) is not cst.Call:
+        return None
+    chain = _dotted(value.func)
+    if chain is not None:
+        parts = chain.split(".")
+        if len(parts) >= 3 and parts[-2] in _MANAGERS and (many or parts[-1] in _SINGLE):
+            return ".".join(parts[:-2])
+        if not many and len(parts) >= 2 and parts[-2].endswith("session") \
+                and parts[-1] == "get" and value.args:
+            return _dotted(value.args[0].value)
+        if not many and parts[-1][:1].isupper() and not parts[-1].isupper():
+            return chain  # Order(...): a class called, an instance made
+        return None
+    methods = []  # X.objects.filter(...).first()
+    current = value
+    while type(current) is cst.Call and type(current.func) is cst.Attribute:
+        methods.append(current.func.attr.value)
+        inner = current.func.value
+        if type(inner) is not cst.Call:
+            return None
+        chain = _dotted(inner.func)
+        if chain is not None:
+            parts = chain.split(".")
+            if len(parts) >= 3 and parts[-2] in _MANAGERS and (many or methods[0] in _SINGLE):
+                return ".".join(parts[:-2])
+            return None
+        current = inner
+    return None
 
 
 def _class_assigns(cls: cst.ClassDef):

@@ -251,6 +251,9 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
             if id(node) in marks:
                 marks[id(node)] = ("a", anchors.assigns)
             anchors.assigns += 1
+            if t is cst.Assign and len(node.targets) == 1 \
+                    and type(node.targets[0].target) is NameT and type(node.value) is CallT:
+                data.on_bind(node.targets[0].target.value, node.value)
             if not ctx & _NESTED and t is not cst.AugAssign:
                 target = node.targets[0].target if t is cst.Assign else node.target
                 if type(target) is NameT and _UPPER_SETTING.issuperset(target.value):
@@ -275,6 +278,8 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
             for child in reversed(children):
                 push((child, ctx))
             continue
+        if t is cst.For and type(node.target) is NameT and type(node.iter) is CallT:
+            data.on_bind(node.target.value, node.iter, many=True)
         for name in reversed(_code_fields(t)):
             value = getattr(node, name)
             if type(value) in seq:

@@ -166,3 +166,46 @@ def test_plain_classes_are_not_models():
     parsed = parse(src)
     assert parsed.models == ()
     assert [(a.target, a.via) for a in parsed.data_access] == [("Order", "objects.all")]
+
+
+def test_instance_writes_through_a_bound_variable():
+    src = """\
+    from shop.models import Order, Invoice
+    from app.db import session
+
+    def pay(order_id):
+        order = Order.objects.get(pk=order_id)
+        order.paid = True
+        order.save()
+        invoice = Invoice(order=order)
+        session.add(invoice)
+        for line in Order.objects.filter(paid=False).select_related("customer"):
+            line.delete()
+        latest = Invoice.objects.filter(order=order).first()
+        latest.save()
+        helper.save()
+        thing = make()
+        thing.save()
+    """
+    access = [(a.line, a.target, a.operation, a.via) for a in parse(src).data_access]
+    assert access == [
+        (5, "Order", "read", "objects.get"),
+        (7, "Order", "write", "save"),
+        (9, "Invoice", "write", "session.add"),
+        (10, "Order", "read", "objects.filter.select_related"),
+        (11, "Order", "write", "delete"),
+        (12, "Invoice", "read", "objects.filter.first"),
+        (13, "Invoice", "write", "save"),
+    ]
+
+
+def test_a_variable_bound_to_two_models_is_not_guessed():
+    src = """\
+    def f(flag):
+        if flag:
+            obj = Order.objects.get(pk=1)
+        else:
+            obj = Invoice.objects.get(pk=1)
+        obj.save()
+    """
+    assert [a.via for a in parse(src).data_access] == ["objects.get", "objects.get"]
