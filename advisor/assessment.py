@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from advisor import __version__
 from advisor.analysis import Analysis, section_location
+from advisor.export import edge_dict
 
 SCHEMA_VERSION = "1.0"
 
@@ -42,11 +43,7 @@ def build_assessment(analysis: Analysis) -> dict:
              "external": list(graph.external.get(name, ()))}
             for name, m in graph.modules.items()
         ],
-        "dependencies": [
-            {"source": e.source, "target": e.target, "kinds": list(e.kinds), "weight": e.weight,
-             "lines": list(e.lines), "tags": list(e.tags)}
-            for e in graph.edges
-        ],
+        "dependencies": [edge_dict(e) for e in graph.edges],
         "problems": [
             {"module": p.module, "path": p.path, "line": p.line, "detail": p.detail}
             for p in graph.problems

@@ -47,10 +47,6 @@ _SCAN_KEYS = {
 _SECTIONS: set[str] = {"gate", "signals", "contexts", "readiness", "verdict"}
 
 
-def known_keys() -> dict[str, str]:
-    return dict(_SCAN_KEYS)
-
-
 def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
     """Read ``--config FILE`` or ``ROOT/pyproject.toml``; missing file or table -> defaults."""
     path = config_path or os.path.join(root, "pyproject.toml")

@@ -8,6 +8,12 @@ from collections import defaultdict
 from advisor.graph import DependencyGraph, Edge, package_of
 
 
+def edge_dict(e: Edge) -> dict:
+    """One module dependency as both the graph export and the assessment document write it."""
+    return {"source": e.source, "target": e.target, "kinds": list(e.kinds), "weight": e.weight,
+            "lines": list(e.lines), "tags": list(e.tags)}
+
+
 def graph_document(graph: DependencyGraph, edges: tuple[Edge, ...], level: str = "module") -> dict:
     if level == "package":
         return _package_document(graph, edges)
@@ -22,17 +28,7 @@ def graph_document(graph: DependencyGraph, edges: tuple[Edge, ...], level: str =
             }
             for name, m in graph.modules.items()
         ],
-        "edges": [
-            {
-                "source": e.source,
-                "target": e.target,
-                "kinds": list(e.kinds),
-                "weight": e.weight,
-                "lines": list(e.lines),
-                "tags": list(e.tags),
-            }
-            for e in edges
-        ],
+        "edges": [edge_dict(e) for e in edges],
     }
 
 

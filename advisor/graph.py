@@ -6,7 +6,8 @@ module's package. Uses of imported names (``models.CharField(...)``) are followe
 that defines the name, through re-exports in ``__init__`` modules and star imports.
 
 Plain dicts and tuples here: building the graph must not pay for importing networkx (the warm
-path of ``advisor graph`` and ``advisor check`` stays fast). ``to_networkx`` converts on demand.
+path of ``advisor graph`` and ``advisor check`` stays fast); clustering builds its own networkx
+graph from the signals.
 """
 
 from __future__ import annotations
@@ -54,12 +55,6 @@ class DependencyGraph:
     external: dict[str, tuple[str, ...]]  # module -> third-party top-level packages it imports
     stdlib: dict[str, tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
-
-    def successors(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {name: [] for name in self.modules}
-        for e in self.edges:
-            out[e.source].append(e.target)
-        return out
 
 
 class Resolver:
@@ -281,14 +276,3 @@ def filter_edges(graph: DependencyGraph, kinds: tuple[str, ...] | None = None,
         if keep:
             out.append(Edge(e.source, e.target, tuple(keep), e.weight, e.lines, e.tags))
     return tuple(out)
-
-
-def to_networkx(graph: DependencyGraph, edges: tuple[Edge, ...] | None = None):
-    import networkx as nx
-
-    g = nx.DiGraph()
-    for name, m in graph.modules.items():
-        g.add_node(name, path=m.path, lines=m.lines)
-    for e in graph.edges if edges is None else edges:
-        g.add_edge(e.source, e.target, weight=e.weight, kinds=e.kinds)
-    return g

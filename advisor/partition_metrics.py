@@ -42,11 +42,7 @@ WeightedEdges = Iterable[tuple[str, str, float]]
 NED_BOUNDS = (5, 20)
 
 
-def _groups(partition: Partition) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for node, label in partition.items():
-        out[label].append(node)
-    return out
+
 
 
 # --- structure -------------------------------------------------------------------------------

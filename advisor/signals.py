@@ -19,8 +19,6 @@ Normalisation, so that no signal dominates by sheer count: per signal, each pair
 becomes log(1 + x) (similarities stay as they are), then is divided by the mean of that signal
 over the pairs it links, and capped at 4. Each signal thus contributes edges of mean 1.0 before
 its configured weight; the pair weight is Σ weight_s × normalised_s.
-
-networkx is imported only by ``to_networkx``.
 """
 
 from __future__ import annotations
@@ -86,16 +84,6 @@ class SignalGraph:
 
     def edges(self) -> list[tuple[str, str, float]]:
         return [(a, b, w) for (a, b), w in sorted(self.weights.items())]
-
-    def to_networkx(self, nodes=None):
-        import networkx as nx
-
-        keep = set(self.nodes if nodes is None else nodes)
-        g = nx.Graph()
-        g.add_nodes_from(sorted(keep))
-        g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(self.weights.items())
-                                  if a in keep and b in keep)
-        return g
 
 
 # --- ORM models --------------------------------------------------------------------------------
