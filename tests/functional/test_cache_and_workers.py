@@ -1,8 +1,10 @@
-"""The facts cache and the worker pool, through the analyzers' public entry point."""
+"""The facts cache and the worker pool, through the analyzers' public entry points."""
 
 from __future__ import annotations
 
+from analyzers import workers
 from analyzers.codebase import ScanOptions, collect
+from analyzers.workers import default_jobs, parse_many
 
 
 def test_warm_run_parses_nothing_and_one_change_parses_one_file(tree, tmp_path):
@@ -52,3 +54,42 @@ def test_bad_files_are_recorded_and_the_rest_is_analysed(tree):
     assert "Python 2" in reasons["py2.py"]
     assert "NUL" in reasons["nul.py"]
     assert "utf-8" in reasons["bad.py"]
+
+
+def test_memory_limit_per_file_is_a_recorded_skip_and_the_next_file_still_parses():
+    # 40 KB of nested lambdas make libcst allocate gigabytes; 256 MB stops it within a second
+    nested = "x = " + "lambda: " * 5000 + "0\n"
+    results = {}
+    parse_many([("lambdas", nested), ("ok", "import os\n")], jobs=1, timeout=60,
+               on_result=results.__setitem__, memory_limit_mb=256)
+    assert results["ok"][0] is True
+    assert results["lambdas"] == (False, "ran out of memory: too complex to parse within 256 MB; "
+                                         "skipped (simplify or exclude the file)")
+
+
+def test_workers_never_outnumber_the_tasks_nor_four_per_core(monkeypatch):
+    started = []
+    cap = 4 * default_jobs()
+
+    class Counted(workers._Worker):
+        def __init__(self, *args, **kwargs):
+            started.append(self)
+            if len(started) > cap:  # stop before a million processes fill the machine
+                raise RuntimeError(f"more than {cap} workers started")
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "_Worker", Counted)
+    results = {}
+    parse_many([("a", "x = 1\n"), ("b", "y = 2\n")], jobs=10**6, timeout=60,
+               on_result=results.__setitem__)
+    assert sorted(results) == ["a", "b"] and len(started) <= 2
+    started.clear()
+    tasks = [(f"m{i}", f"x = {i}\n") for i in range(3 * cap)]
+    parse_many(tasks, jobs=10**6, timeout=60, on_result=results.__setitem__)
+    assert len(results) == 3 * cap + 2 and len(started) <= cap
+
+
+def test_the_memory_limit_per_worker_shrinks_with_more_jobs_down_to_a_floor():
+    limits = [workers.default_memory_limit_mb(jobs) for jobs in (1, 2, 8, 64, 10**6)]
+    assert limits == sorted(limits, reverse=True)
+    assert limits[0] <= 2048 and limits[-1] == 768
