@@ -10,53 +10,61 @@ Everything comes from ONE ``git log`` invocation, parsed in a single pass. Decis
   walking newest to oldest we know, at each rename ``old -> new``, which current path ``new`` has
   become; older changes to ``old`` are credited to that current path. (Paths are tracked, not file
   identities: a file deleted and later re-created under the same name shares that name's history.)
-* Authors. ``%aN`` with ``--use-mailmap``: ``.mailmap`` applies, and authors are grouped by
-  (mapped) name, as ``git shortlog -s`` does. Merge commits count in ``merges`` only.
+* Authors. Raw ``%an``/``%ae`` mapped in Python through the work tree's ``.mailmap``
+  (``analyzers.mailmap``; git's own mailmap lookup would honour ``mailmap.file``/``mailmap.blob``
+  from the repository's config, anywhere on disk). Authors are grouped by (mapped) name, as
+  ``git shortlog -s`` does. Merge commits count in ``merges`` only.
 * Window. ``--since`` (git compares committer dates); ``first_change``/``last_change`` are author
   dates (when the change was written), as UTC ``YYYY-MM-DD``. ``window_days <= 0``: all history.
-* Subdirectory roots. Git then runs with the pathspec ``.`` from the root, so only commits touching
+  At most ``max_commits`` (10,000) commits are read, the newest; ``truncated`` and the note say
+  when that cut the window short.
+* Subdirectory roots. A folder inside a work tree is analysed with the history of the enclosing
+  repository (the nearest ``.git`` upwards, as git finds it), provided that repository keeps
+  everything git reads inside its own work tree (``analyzers.gitrunner.locate_repository``).
+  Git then runs with the pathspec ``.`` from the root, so only commits touching
   the root are listed and only files under it are shown; paths are reported relative to the root.
   A file moved into the root from outside starts its history at the move. Git's default history
   simplification then also drops merges that took one side unchanged for that directory.
-* Large commits (more files than ``max_files_per_commit``: mass renames, reformatting, vendoring)
-  still count for churn but are left out of co-change and counted in ``large_commits_ignored``.
+* Large commits (more files than ``max_files_per_commit``, 30: mass renames, reformatting,
+  vendoring) still count for churn but are left out of co-change and counted in
+  ``large_commits_ignored``. Co-change pairs are counted in bounded memory
+  (``analyzers.cochange``): exact for ordinary histories, within ``co_change_error`` otherwise.
+* Partial clones (``--filter=blob:none``). Their missing blobs are never asked for (git would
+  fetch them, writing into ``.git``): history is read from file names only (``--name-only
+  --no-renames``), so ``line_counts`` is False, lines are 0 and renames are not followed.
 
-Git is reached only through a runner ``(root, args) -> stdout bytes`` (``run_git`` by default), run
-with a scrubbed environment and options that stop repository config from running external
-programs (no pager, external diff, textconv, signature checks or fsmonitor).
+Git is reached only through a runner ``(repo, args) -> stdout bytes`` (``run_git`` by default,
+see ``analyzers.gitrunner``): pinned to the located repository, user and system config ignored,
+no protocol allowed, every program- or file-naming config key overridden.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import secrets
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from itertools import combinations
 
-GitRunner = Callable[[str, Sequence[str]], bytes]
-
-_SAFE_OPTIONS = ("--no-pager", "-c", "core.fsmonitor=false", "-c", "log.showSignature=false")
-_REPO_ENV = (
-    "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_PREFIX", "GIT_EXTERNAL_DIFF",
-    "GIT_PAGER", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_LITERAL_PATHSPECS",
-    "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
+from analyzers.cochange import DEFAULT_MAX_PAIRS, PairCounter
+from analyzers.gitrunner import (
+    GitError,
+    GitNotFound,
+    GitRepo,
+    GitRunner,
+    locate_repository,
+    run_git,
 )
-_RECORD = "\x1e"  # starts each commit header
+from analyzers.mailmap import Mailmap, read_mailmap
+
+DEFAULT_MAX_COMMITS = 10_000
+DEFAULT_MAX_FILES_PER_COMMIT = 30
 _FIELD = "\x1f"  # separates header fields
-_FORMAT = "--format=%x1e%H%x1f%P%x1f%at%x1f%aE%x1f%aN"
-
-
-class GitError(Exception):
-    """git ran and failed; ``str(exc)`` is git's first error line."""
-
-
-class GitNotFound(GitError):
-    """No ``git`` executable on PATH."""
+# Starts each commit header. The random part makes it unforgeable by a file name (a path may
+# hold any byte but NUL, including \x1e), so a hostile path cannot pose as a commit.
+RECORD = "\x1e" + secrets.token_hex(8) + _FIELD
+_FORMAT = "--format=%x1e" + RECORD[1:-1] + "%x1f%H%x1f%P%x1f%at%x1f%ae%x1f%an"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,9 @@ class HistoryFacts:
     window_days: int = 365
     large_commits_ignored: int = 0
     merges: int = 0  # merge commits in the window (no file changes attributed to them)
+    truncated: bool = False  # more commits in the window than the newest ``max_commits`` read
+    line_counts: bool = True  # False in a partial clone: lines_added/deleted are all 0
+    co_change_error: int = 0  # co-change counts may be low by at most this (0: exact)
 
     def file(self, path: str) -> FileHistory | None:
         """The history of ``path`` (relative to the root), or None if it did not change."""
@@ -99,26 +110,13 @@ class HistoryFacts:
         return None
 
 
-def run_git(root: str, args: Sequence[str]) -> bytes:
-    """Run ``git ARGS`` in ``root`` and return its stdout; raise GitError / GitNotFound."""
-    env = {k: v for k, v in os.environ.items() if k not in _REPO_ENV}
-    env.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    try:
-        done = subprocess.run(["git", *_SAFE_OPTIONS, *args], cwd=root, env=env,
-                              stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitNotFound("git is not installed (no 'git' on PATH)") from None
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(lines[0] if lines else f"git {args[0]} exited with {done.returncode}")
-    return done.stdout
-
-
 def collect_history(
     root: str,
     *,
     window_days: int = 365,
-    max_files_per_commit: int = 50,
+    max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT,
+    max_commits: int = DEFAULT_MAX_COMMITS,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
     now: datetime | None = None,
     git: GitRunner = run_git,
 ) -> HistoryFacts:
@@ -128,47 +126,85 @@ def collect_history(
     so a repository that has been quiet, or an old checkout, still shows its last active year.
     """
     root = os.path.realpath(root)
+
+    def missing(note: str, **kw) -> HistoryFacts:
+        return HistoryFacts(False, note, window_days=window_days, **kw)
+
     if not os.path.isdir(root):
-        return HistoryFacts(False, f"not a directory: {root}", window_days=window_days)
-    probe = _probe(root, window_days, git)
-    if isinstance(probe, HistoryFacts):
-        return probe
+        return missing(f"not a directory: {root}")
+    repo = locate_repository(root)
+    if repo is None:
+        return missing("not a git repository: no history, ownership or co-change facts")
+    if isinstance(repo, str):
+        return missing(repo)
+    probe = _probe(repo, git)
+    if isinstance(probe, str):
+        return missing(probe)
     prefix, shallow, head = probe
+    if not head:
+        return missing("empty git repository (no commits yet): no history facts",
+                       shallow=shallow)
     if now is None:  # the window ends at HEAD: an old checkout still shows its last year
-        now = _commit_time(root, head, git)
-    args = log_args(window_days, now)
+        now = _commit_time(repo, head, git)
+    line_counts = not repo.partial
+    args = log_args(window_days, now, max_commits=max_commits, line_counts=line_counts)
     if prefix:  # only then: a pathspec makes git simplify history and hide most merges
         args += ["--", "."]
     try:
-        out = git(root, args)
+        out = git(repo, args)
     except GitError as exc:
-        return HistoryFacts(False, f"git log failed: {exc}", head=head, shallow=shallow,
-                            window_days=window_days)
-    facts = parse_log(out, prefix=prefix, max_files_per_commit=max_files_per_commit)
-    note = None
+        return missing(f"git log failed: {exc}", head=head, shallow=shallow)
+    mailmap, mailmap_note = read_mailmap(repo.work_tree)
+    facts = parse_log(out, prefix=prefix, max_files_per_commit=max_files_per_commit,
+                      max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap,
+                      line_counts=line_counts)
+    notes = []
     if shallow:
-        note = ("shallow clone: only the fetched commits are counted, and the oldest one shows "
-                "every file as added; fetch full history (git fetch --unshallow) for real numbers")
+        notes.append("shallow clone: only the fetched commits are counted, and the oldest one "
+                     "shows every file as added; fetch full history (git fetch --unshallow) for "
+                     "real numbers")
+    if repo.partial:
+        notes.append("partial clone: history read from file names only, without fetching the "
+                     "missing file contents (no line counts, renames not followed)")
+    if facts.truncated:
+        notes.append(f"history cut to the newest {max_commits:,} commits of the "
+                     f"{window_days}-day window")
+    if facts.co_change_error:
+        notes.append(f"more than {max_pairs:,} co-changing file pairs: the rarest were dropped "
+                     f"and co-change counts may be up to {facts.co_change_error} low")
+    if mailmap_note:
+        notes.append(mailmap_note)
     return HistoryFacts(
-        available=True, note=note, head=head, commits=facts.commits, authors=facts.authors,
-        files=facts.files, co_changes=facts.co_changes, shallow=shallow,
-        window_days=window_days, large_commits_ignored=facts.large_commits_ignored,
-        merges=facts.merges,
+        available=True, note="; ".join(notes) or None, head=head, commits=facts.commits,
+        authors=facts.authors, files=facts.files, co_changes=facts.co_changes,
+        shallow=shallow, window_days=window_days,
+        large_commits_ignored=facts.large_commits_ignored, merges=facts.merges,
+        truncated=facts.truncated, line_counts=line_counts,
+        co_change_error=facts.co_change_error,
     )
 
 
-def _commit_time(root: str, commit: str, git: GitRunner) -> datetime | None:
+def _commit_time(repo: GitRepo, commit: str, git: GitRunner) -> datetime | None:
     try:
-        stamp = git(root, ["log", "-1", "--format=%ct", commit]).decode().strip()
+        stamp = git(repo, ["log", "-1", "--format=%ct", commit]).decode().strip()
         return datetime.fromtimestamp(int(stamp), timezone.utc)
     except (GitError, ValueError):
         return None
 
 
-def log_args(window_days: int = 365, now: datetime | None = None) -> list[str]:
-    """The one ``git log`` invocation ``parse_log`` reads (without the pathspec)."""
-    args = ["log", "--numstat", "-z", "-M", "--date-order", "--use-mailmap", "--encoding=UTF-8",
-            "--no-relative", "--no-ext-diff", "--no-textconv", "--no-color", _FORMAT]
+def log_args(window_days: int = 365, now: datetime | None = None, *,
+             max_commits: int = DEFAULT_MAX_COMMITS, line_counts: bool = True) -> list[str]:
+    """The one ``git log`` invocation ``parse_log`` reads (without the pathspec).
+
+    ``line_counts=False`` (partial clones) reads file names only: no blob is needed, so none
+    is fetched."""
+    changes = (["--numstat", "-M", "-l1000", "--diff-algorithm=myers"] if line_counts
+               else ["--name-only", "--no-renames"])
+    args = ["log", *changes, "-z", "--date-order", "--no-use-mailmap", "--encoding=UTF-8",
+            "--no-relative", "--no-ext-diff", "--no-textconv", "--no-color", "--no-notes",
+            _FORMAT]
+    if max_commits > 0:  # one more than kept: its presence tells that the window was cut
+        args.append(f"--max-count={max_commits + 1}")
     if window_days > 0:
         now = now or datetime.now(timezone.utc)
         if now.tzinfo is None:
@@ -179,35 +215,25 @@ def log_args(window_days: int = 365, now: datetime | None = None) -> list[str]:
     return args
 
 
-def _probe(root: str, window_days: int, git: GitRunner) -> HistoryFacts | tuple[str, bool, str]:
-    """(prefix, shallow, head) of the repository holding ``root``, or an unavailable result."""
-
-    def missing(note: str, **kw) -> HistoryFacts:
-        return HistoryFacts(False, note, window_days=window_days, **kw)
-
+def _probe(repo: GitRepo, git: GitRunner) -> str | tuple[str, bool, str]:
+    """(prefix, shallow, head or "") of ``repo``, or why its history cannot be read."""
     try:
-        lines = git(root, ["rev-parse", "--is-inside-work-tree", "--show-prefix",
+        lines = git(repo, ["rev-parse", "--is-inside-work-tree", "--show-prefix",
                            "--is-shallow-repository"]).decode("utf-8", "surrogateescape")
     except GitNotFound as exc:
-        return missing(f"{exc}; install git to get history, ownership and co-change facts")
+        return f"{exc}; install git to get history, ownership and co-change facts"
     except GitError as exc:
         if "not a git repository" in str(exc):
-            return missing("not a git repository: no history, ownership or co-change facts")
-        if "dubious ownership" in str(exc):
-            return missing(f"git refuses this repository ({exc}); run 'git config --global "
-                           f"--add safe.directory {root}' to allow it")
-        return missing(f"git history not readable: {exc}")
+            return "not a git repository: no history, ownership or co-change facts"
+        return f"git history not readable: {exc}"
     parts = lines.split("\n")
     if len(parts) < 3 or parts[0] != "true":
-        return missing("not inside a git work tree (a bare repository or a .git directory)")
+        return "not inside a git work tree (a bare repository or a .git directory)"
     prefix, shallow = parts[1], parts[2] == "true"
     try:
-        head = git(root, ["rev-parse", "--verify", "-q", "HEAD^{commit}"]).decode().strip()
+        head = git(repo, ["rev-parse", "--verify", "-q", "HEAD^{commit}"]).decode().strip()
     except GitError:
         head = ""
-    if not head:
-        return missing("empty git repository (no commits yet): no history facts",
-                       shallow=shallow)
     return prefix, shallow, head
 
 
@@ -219,24 +245,34 @@ class ParsedLog:
     files: tuple[FileHistory, ...]
     co_changes: tuple[CoChange, ...]
     large_commits_ignored: int
+    truncated: bool = False
+    co_change_error: int = 0
 
 
-def parse_log(out: bytes, *, prefix: str = "", max_files_per_commit: int = 50) -> ParsedLog:
-    """Parse ``git log --numstat -z -M --format=<_FORMAT>`` output, newest commit first.
+def parse_log(out: bytes, *, prefix: str = "",
+              max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT, max_commits: int = 0,
+              max_pairs: int = DEFAULT_MAX_PAIRS, mailmap: Mailmap | None = None,
+              line_counts: bool = True) -> ParsedLog:
+    """Parse the output of ``log_args(...)`` (``-z``, headers in ``_FORMAT``), newest first.
 
     ``prefix`` is the root's path inside the repository ("" or ending in "/"): paths outside it
-    are dropped and the rest are made relative to it.
+    are dropped and the rest are made relative to it. ``max_commits`` > 0: commits (merges
+    included) after that many are not read, and ``truncated`` says whether there were any.
+    ``line_counts=False``: entries are bare paths (``--name-only``) rather than numstat lines.
+    Malformed entries are skipped: the log comes from an untrusted repository.
     """
     tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    mailmap = mailmap or Mailmap()
+    who: dict[tuple[str, str], str] = {}  # (name, email) as committed -> author as reported
     alias: dict[str, str] = {}  # path in older commits -> path today
     stats: dict[str, list] = {}  # path -> [commits, added, deleted, first_ts, last_ts, Counter]
     authors: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    commits = merges = large = 0
+    pairs = PairCounter(max_pairs)
+    commits = merges = large = records = 0
     author = ""
     ts = 0
     changes: dict[str, tuple[int, int]] = {}
-    in_commit = False
+    in_commit = first = truncated = False
 
     def finish() -> None:
         nonlocal commits, large
@@ -257,38 +293,63 @@ def parse_log(out: bytes, *, prefix: str = "", max_files_per_commit: int = 50) -
         if len(changes) > max_files_per_commit:
             large += 1
         elif len(changes) > 1:
-            pairs.update(combinations(sorted(changes), 2))
+            pairs.add(sorted(changes))
 
     i, n, cut = 0, len(tokens), len(prefix)
     while i < n:
-        tok = tokens[i].lstrip("\n")
+        tok = tokens[i]
         i += 1
-        if not tok:
-            continue
-        if tok[0] == _RECORD:
+        head = tok.lstrip("\n")
+        if head.startswith(RECORD):
             if in_commit:
                 finish()
-            _sha, parents, stamp, email, name = tok[1:].split(_FIELD, 4)
-            in_commit = " " not in parents  # a merge lists no files: count it, attribute nothing
-            if not in_commit:
+            in_commit = False
+            records += 1
+            if max_commits > 0 and records > max_commits:
+                truncated = True
+                break
+            fields = head[len(RECORD):].split(_FIELD, 4)
+            if len(fields) != 5 or not _number(fields[2]):
+                continue  # not a header git wrote: skip the commit
+            _sha, parents, stamp, email, name = fields
+            if " " in parents:  # a merge lists no files: count it, attribute nothing
                 merges += 1
-            author, ts, changes = name or email, int(stamp or 0), {}
+                continue
+            key = (name, email)
+            if key not in who:
+                mapped_name, mapped_email = mailmap.map(name, email)
+                who[key] = mapped_name or mapped_email
+            in_commit, first, author, ts, changes = True, True, who[key], int(stamp), {}
             continue
-        added, deleted, path = tok.split("\t", 2)
-        if not path:  # rename: "added\tdeleted\t" NUL old NUL new
-            old, new = tokens[i], tokens[i + 1]
-            i += 2
-            path = alias.pop(new, new)
-            alias[old] = path
+        if first and tok.startswith("\n"):
+            tok = tok[1:]  # git puts one newline between a header and its first entry
+        first = False
+        if not tok or not in_commit:
+            continue
+        added = deleted = 0
+        if line_counts:
+            parts = tok.split("\t", 2)
+            if len(parts) != 3:
+                continue
+            a, d, path = parts
+            added = int(a) if _number(a) else 0  # "-" for binary files
+            deleted = int(d) if _number(d) else 0
+            if not path:  # rename: "added\tdeleted\t" NUL old NUL new
+                if i + 1 >= n:
+                    break
+                old, new = tokens[i], tokens[i + 1]
+                i += 2
+                path = alias.pop(new, new)
+                alias[old] = path
+            else:
+                path = alias.get(path, path)
         else:
-            path = alias.get(path, path)
+            path = tok
         if not path.startswith(prefix):
             continue
         path = path[cut:]
-        a = int(added) if added != "-" else 0
-        d = int(deleted) if deleted != "-" else 0
         prev = changes.get(path)
-        changes[path] = (a, d) if prev is None else (prev[0] + a, prev[1] + d)
+        changes[path] = (added, deleted) if prev is None else (prev[0] + added, prev[1] + deleted)
     if in_commit:
         finish()
 
@@ -296,9 +357,13 @@ def parse_log(out: bytes, *, prefix: str = "", max_files_per_commit: int = 50) -
         FileHistory(path, st[0], _ranked(st[5]), st[1], st[2], _day(st[3]), _day(st[4]))
         for path, st in sorted(stats.items())
     )
-    co = sorted((-c, a, b) for (a, b), c in pairs.items() if c >= 2)
-    return ParsedLog(commits, merges, _ranked(authors), files,
-                     tuple(CoChange(a, b, -c) for c, a, b in co), large)
+    co = tuple(CoChange(a, b, c) for a, b, c in pairs.most_common(2))
+    return ParsedLog(commits, merges, _ranked(authors), files, co, large, truncated,
+                     pairs.error)
+
+
+def _number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _ranked(counts: Counter[str]) -> tuple[tuple[str, int], ...]:

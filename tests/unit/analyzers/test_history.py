@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import subprocess
+import time
+from collections import Counter
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 
+from analyzers import gitrunner
+from analyzers.cochange import DEFAULT_MAX_PAIRS, PairCounter
 from analyzers.history import (
+    RECORD,
     CoChange,
     FileHistory,
     GitNotFound,
     collect_history,
     parse_log,
 )
+from analyzers.mailmap import MAX_MAILMAP_BYTES, Mailmap, read_mailmap
 
 NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
 ALICE = ("Alice", "alice@example.com")
@@ -184,6 +193,7 @@ def test_empty_repository(tmp_path: Path) -> None:
 
 
 def test_git_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    git(tmp_path, "init", "-q")  # a repository: outside one, git is not even looked for
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
@@ -193,6 +203,7 @@ def test_git_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_runner_seam_is_used_for_every_git_call(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
     calls = []
 
     def fake(root: str, args) -> bytes:
@@ -208,7 +219,7 @@ def _log(*commits: tuple[str, str, list[str]]) -> bytes:
     """Fake ``git log`` output: (parents, author, numstat tokens), newest first."""
     out = []
     for n, (parents, author, entries) in enumerate(commits):
-        out.append(f"\x1e{n:040d}\x1f{parents}\x1f{1_700_000_000 + n}\x1fa@x\x1f{author}\0")
+        out.append(f"{RECORD}{n:040d}\x1f{parents}\x1f{1_700_000_000 + n}\x1fa@x\x1f{author}\0")
         if entries:
             out.append("\n" + "\0".join(entries) + "\0")
     return "".join(out).encode()
@@ -255,3 +266,153 @@ def test_window_ends_at_head_by_default(repo: Path) -> None:
     assert head_time.commits > 0
     today = collect_history(str(repo), now=datetime.now(timezone.utc), window_days=150)
     assert today.commits == 0
+
+
+# --- bounds (issue 15): commits read, large commits, the co-change table ----------------------
+
+def test_max_commits_keeps_the_newest_and_says_so(repo: Path) -> None:
+    facts = collect_history(str(repo), now=NOW, max_commits=3)
+    assert facts.truncated is True
+    assert (facts.merges, facts.commits) == (1, 2)  # c8 (the merge), c7, c6: newest first
+    assert facts.authors == (("Alice", 1), ("Carol", 1))
+    assert "newest 3 commits" in facts.note
+    everything = collect_history(str(repo), now=NOW, max_commits=9)
+    assert everything.truncated is False and everything.note is None
+
+
+def test_default_large_commit_cap_is_30_files() -> None:
+    def commit_of(k: int) -> bytes:
+        return _log(("p", "Ann", [f"1\t0\tf{i:02d}.py" for i in range(k)]))
+
+    assert parse_log(commit_of(30)).large_commits_ignored == 0
+    assert len(parse_log(commit_of(30) + commit_of(30)).co_changes) == 30 * 29 // 2
+    assert parse_log(commit_of(31)).large_commits_ignored == 1
+
+
+def test_pair_counter_is_exact_until_full_then_bounded_with_a_known_error() -> None:
+    rng = random.Random(15)
+    files = [f"f{i:04d}.py" for i in range(2000)]
+    truth: Counter = Counter()
+    counter = PairCounter(max_pairs=5000)
+    added = 0
+    for n in range(3000):
+        chosen = set(rng.sample(files, 8))
+        if n % 10 == 0:
+            chosen |= {"hot/a.py", "hot/b.py"}
+        paths = sorted(chosen)
+        counter.add(paths)
+        truth.update(combinations(paths, 2))
+        added += len(paths) * (len(paths) - 1) // 2
+        assert len(counter.counts) <= 5000
+        if n == 50:  # ~1,400 pairs so far: nothing dropped, counts exact
+            assert counter.error == 0 and counter.counts == truth
+    assert 0 < counter.error <= 2 * added / 5000  # measured: about added / max_pairs
+    for pair, counted in counter.counts.items():
+        assert counted <= truth[pair] <= counted + counter.error
+    assert all(pair in counter.counts for pair, t in truth.items() if t > counter.error)
+    assert counter.most_common()[0] == ("hot/a.py", "hot/b.py", counter.counts["hot/a.py",
+                                                                                "hot/b.py"])
+    assert counter.counts["hot/a.py", "hot/b.py"] >= 300 - counter.error
+
+
+def test_parse_log_of_a_wide_history_stays_bounded() -> None:
+    """Adversarial size: 5,000 commits of 30 random files out of 3,000 (2.2 million pair
+    updates, 1.9 million distinct pairs) within the default table and a generous budget."""
+    rng = random.Random(7)
+    files = [f"pkg/m{i:04d}.py" for i in range(3000)]
+    out = _log(*(("p", f"A{n % 7}", [f"1\t0\t{p}" for p in rng.sample(files, 30)])
+                 for n in range(5000)))
+    started = time.perf_counter()
+    log = parse_log(out)
+    assert time.perf_counter() - started < 30
+    assert log.commits == 5000 and log.large_commits_ignored == 0
+    assert 0 < len(log.co_changes) <= DEFAULT_MAX_PAIRS
+    assert log.co_change_error > 0
+
+
+# --- hostile history text ---------------------------------------------------------------------
+
+def test_parse_log_is_not_fooled_by_file_names() -> None:
+    """In a partial clone entries are bare paths; a path may hold any byte but NUL. One that
+    looks like a commit header, or starts with a newline, stays a path."""
+    forged = "\x1e" + "f" * 40 + "\x1fp\x1f1\x1fm@x\x1fMallory"
+    out = (f"{RECORD}{'0' * 40}\x1fp\x1f1700000000\x1fa@x\x1fAnn\0"
+           f"\nfirst.py\0{forged}\0\nsecond.py\0").encode()
+    log = parse_log(out, line_counts=False)
+    assert log.commits == 1
+    assert log.authors == (("Ann", 1),)
+    assert [f.path for f in log.files] == sorted(["first.py", forged, "\nsecond.py"])
+
+
+# --- .mailmap, applied in Python the way git does ---------------------------------------------
+
+MAILMAP_FORMS = """\
+# a comment <comment@example.com>
+Proper One <one@commit.example>
+<proper2@example.com> <two@commit.example>
+Proper Three <proper3@example.com> <three@commit.example>  # a trailing comment
+Proper Four <proper4@example.com> Commit Four <four@commit.example>
+Fallback Four <four@commit.example>
+  Spaced Name   <five@commit.example>
+no email on this line
+Empty <> <six@commit.example>
+Old Seven <seven@commit.example>
+New Seven <seven@commit.example>
+"""
+IDENTITIES = [("Any", "one@commit.example"), ("Any", "ONE@Commit.Example"),
+              ("Two", "two@commit.example"), ("X", "three@commit.example"),
+              ("commit four", "four@commit.example"), ("Someone Else", "four@commit.example"),
+              ("Five", "five@commit.example"), ("Six", "six@commit.example"),
+              ("Seven", "seven@commit.example"), ("Nobody", "nobody@example.com")]
+
+
+def test_mailmap_maps_every_form_as_git_check_mailmap_does(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q")
+    (tmp_path / ".mailmap").write_text(MAILMAP_FORMS)
+    ours = Mailmap.parse(MAILMAP_FORMS)
+    for name, email in IDENTITIES:
+        theirs = git(tmp_path, "check-mailmap", f"{name} <{email}>").strip()
+        mapped_name, mapped_email = ours.map(name, email)
+        assert f"{mapped_name} <{mapped_email}>" == theirs, (name, email)
+    assert ours.map("Commit Four", "four@commit.example") == ("Proper Four",
+                                                              "proper4@example.com")
+
+
+def test_mailmap_is_read_only_as_a_regular_file_in_the_work_tree(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Secret <a@x>\n")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / ".mailmap").symlink_to(outside)
+    mailmap, note = read_mailmap(str(tree))
+    assert len(mailmap) == 0 and "symlink" in note
+    (tree / ".mailmap").unlink()
+    (tree / ".mailmap").write_bytes(b"x" * (MAX_MAILMAP_BYTES + 1))
+    mailmap, note = read_mailmap(str(tree))
+    assert len(mailmap) == 0 and "larger than" in note
+
+
+# --- the runner's own bounds -------------------------------------------------------------------
+
+def test_git_output_is_capped(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gitrunner, "MAX_OUTPUT_BYTES", 1000)
+    facts = collect_history(str(repo), now=NOW)
+    assert facts.available is False
+    assert facts.note == "git log failed: git log stopped: printed more than 1,000 bytes"
+
+
+def test_git_time_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    # not exec'd: the sleep is a grandchild holding the output pipe open, as a transport
+    # program started by git would be; the whole process group must go
+    (fake_bin / "git").write_text(f"#!/bin/sh\n{shutil.which('sleep')} 30\n")
+    (fake_bin / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake_bin))
+    monkeypatch.setattr(gitrunner, "GIT_TIMEOUT_S", 0.5)
+    where = gitrunner.GitRepo(cwd=str(tmp_path), work_tree=str(tmp_path),
+                              git_dir=str(tmp_path / ".git"))
+    started = time.perf_counter()
+    with pytest.raises(gitrunner.GitError, match="took longer than 0.5 s"):
+        gitrunner.run_git(where, ["log"])
+    assert time.perf_counter() - started < 10
