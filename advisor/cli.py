@@ -1,12 +1,13 @@
 """The ``advisor`` command. The only module that prints or chooses exit codes.
 
-Exit codes: 0 success (gate passed), 1 gate failed, 2 usage, configuration or input error,
-3 internal error (one line; ``--debug`` shows the traceback), 130 interrupted.
+Exit codes: 0 success (gate passed), 1 gate failed, 2 usage, configuration or input error, or
+an output that cannot or must not be written (a full disk, a device), 3 internal error (one line;
+``--debug`` shows the traceback), 130 interrupted. Whatever it prints from the analysed tree
+goes through ``printable``: one line each, no terminal escapes.
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import sys
@@ -17,8 +18,17 @@ import click
 
 from advisor import __version__
 from advisor.errors import AdvisorError
-from advisor.outputs import REPORT_FORMATS, render_outputs, write_atomic
+from advisor.outputs import (
+    REPORT_FORMATS,
+    check_default_folder,
+    check_target,
+    os_error_hint,
+    render_outputs,
+    user_fixable,
+    write_files,
+)
 from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
+from reports.terminal import printable
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -47,8 +57,14 @@ class _Progress:
 
 
 def _note(message: str, quiet: bool = False) -> None:
+    """One line on stderr; names from the analysed tree in it are escaped (no ESC, no newline)."""
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
+
+
+def _say(message: str) -> None:
+    """One line on stdout, escaped like ``_note``."""
+    click.echo(printable(message))
 
 
 _common = [
@@ -134,27 +150,33 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet)
     OUTDIR/importlinter.ini.
     """
     from advisor.assessment import build_assessment
+    from advisor.plan import GATE_FILE, IMPORTLINTER_FILE
 
+    if click.get_current_context().get_parameter_source("outdir").name == "DEFAULT":
+        check_default_folder(outdir)  # the working directory may be the untrusted repository
+    paths = {fmt: os.path.join(outdir, name) for fmt, name in (
+        ("json", "assessment.json"), ("html", "report.html"), ("markdown", "report.md"),
+        ("gate", GATE_FILE), ("importlinter", IMPORTLINTER_FILE))}
+    for target in paths.values():
+        check_target(target)  # before the (slower) analysis
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet,
                         repository_facts=True, use_git=not no_git)
     document = build_assessment(analysis)
-    html_path = os.path.join(outdir, "report.html")
-    # every output is rendered before any is written: a failure leaves the previous ones intact
-    _write_reports(document, {"json": os.path.join(outdir, "assessment.json"),
-                              "html": html_path, "markdown": os.path.join(outdir, "report.md")})
+    rendered = render_outputs(document, ("json", "html", "markdown"))
     rec = document["recommendation"]
     exported = sorted((rec.get("contracts") or {}).get("files", {}).items())
-    for name, text in exported:  # the proposed boundaries as gate / import-linter contracts
-        write_atomic(os.path.join(outdir, name), text)
+    # all rendered, then all written or none: a failure leaves the previous set whole
+    write_files({**{paths[fmt]: text for fmt, text in rendered.items()},
+                 **{os.path.join(outdir, name): text for name, text in exported}})
     _report_skips(analysis, quiet)
     score = document["readiness"].get("score")
-    click.echo(f"verdict: {rec['verdict'] or 'not computed'}"
-               + (f" (extract first: {rec['extract_first']})" if rec["extract_first"] else "")
-               + (f"; readiness {score:g}/100" if score is not None else ""))
-    click.echo(f"analysed {document['target']['files_analyzed']} files, "
-               f"{document['target']['lines']} lines; report: {html_path}")
+    _say(f"verdict: {rec['verdict'] or 'not computed'}"
+         + (f" (extract first: {rec['extract_first']})" if rec["extract_first"] else "")
+         + (f"; readiness {score:g}/100" if score is not None else ""))
+    _say(f"analysed {document['target']['files_analyzed']} files, "
+         f"{document['target']['lines']} lines; report: {paths['html']}")
     if exported:
-        click.echo("contracts: " + ", ".join(os.path.join(outdir, n) for n, _ in exported))
+        _say("contracts: " + ", ".join(os.path.join(outdir, n) for n, _ in exported))
 
 
 @cli.command()
@@ -192,6 +214,8 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
         if bad:
             raise click.BadParameter(f"unknown kind {bad[0]!r}; choose from "
                                      f"{', '.join(EDGE_KINDS)}", param_hint="--kinds")
+    if output:
+        check_target(output)
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
     edges = filter_edges(analysis.graph, kind_list, tuple(exclude_tags))
     document = graph_document(analysis.graph, edges, level)
@@ -200,21 +224,11 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
                                for s in analysis.facts.skipped]
     text = to_json(document) if fmt == "json" else to_dot(document)
     if output:
-        write_atomic(output, text)
+        write_files({output: text})
     else:
         click.echo(text, nl=False)
     _report_skips(analysis, quiet)
     _note(f"{len(document['nodes'])} nodes, {len(document['edges'])} edges", quiet)
-
-
-def _write_reports(document: dict, paths: dict[str, str]) -> None:
-    """Render every output first (a failure writes nothing), then write them ('-': stdout)."""
-    rendered = render_outputs(document, tuple(paths))
-    for fmt, target in paths.items():
-        if target == "-":
-            click.echo(rendered[fmt], nl=False)
-        else:
-            write_atomic(target, rendered[fmt])
 
 
 @cli.command()
@@ -247,12 +261,15 @@ def report(assessment, output, fmt):
         extension = os.path.splitext(output or "")[1].lower()
         fmt = {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(extension, "html")
     output = output or f"report{REPORT_FORMATS[fmt]}"
-    _write_reports(document, {fmt: output})
-    if output != "-":
-        click.echo(f"report: {output}")
+    if output == "-":
+        click.echo(render_outputs(document, (fmt,))[fmt], nl=False)
+    else:
+        check_target(output)
+        write_files({output: render_outputs(document, (fmt,))[fmt]})
+        _say(f"report: {output}")
 
 
-def _gate_inputs(path, config_path, baseline_file, need_baseline):
+def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=True):
     """Settings and baseline, read before the (slower) analysis so their errors come first."""
     from advisor.analysis import check_root
     from advisor.gate import default_path, load_baseline, load_gate_config
@@ -261,7 +278,7 @@ def _gate_inputs(path, config_path, baseline_file, need_baseline):
     gate = load_gate_config(root, config_path)
     baseline_path = baseline_file or default_path(root)
     baseline = None
-    if baseline_file or os.path.exists(baseline_path):
+    if read_baseline and (baseline_file or os.path.exists(baseline_path)):
         baseline = load_baseline(baseline_path)
     elif need_baseline:
         raise AdvisorError(f"{baseline_path}: no baseline to update",
@@ -294,6 +311,9 @@ def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cac
     from reports.gate_formats import format_gate, summary_line
 
     root, gate, baseline = _gate_inputs(path, config_path, baseline_file, update_baseline)
+    for target in [output] + ([baseline.path] if update_baseline else []):
+        if target:
+            check_target(target)
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
     result = run_gate(analysis, gate, baseline)
     prefix = os.path.relpath(root, os.path.realpath(os.getcwd())).replace(os.sep, "/")
@@ -301,16 +321,19 @@ def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cac
         prefix = root.replace(os.sep, "/")
     document = result.to_document(__version__, "" if prefix == "." else prefix)
     text = format_gate(fmt, document)
-    if output:
-        write_atomic(output, text)
-        _note(summary_line(document), quiet)
-    else:
-        click.echo(text, nl=False)
+    files = {output: text} if output else {}
     if update_baseline:
         tightened = tighten(baseline, result)
         before, after = render_baseline(baseline), render_baseline(tightened)
         if before != after:
-            write_atomic(baseline.path, after)
+            files[baseline.path] = after
+    write_files(files)  # the report and the tightened baseline, both or neither
+    if output:
+        _note(summary_line(document), quiet)
+    else:
+        click.echo(text, nl=False)
+    if update_baseline:
+        if before != after:
             _note(f"baseline tightened: {baseline.path} ({baseline.size - tightened.size} "
                   "entries removed; metric values lowered where they improved)", quiet)
         else:
@@ -342,10 +365,12 @@ def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet
         run_gate,
     )
 
-    root, gate, _ = _gate_inputs(path, config_path, None, False)
+    # the old baseline is only compared with, never required: a broken one is replaced
+    root, gate, _ = _gate_inputs(path, config_path, None, False, read_baseline=False)
+    target = output or default_path(root)
+    check_target(target)
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
     result = run_gate(analysis, gate, None)
-    target = output or default_path(root)
     accepted = from_result(result, target)
     previous = None
     if os.path.exists(target):
@@ -353,7 +378,7 @@ def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet
             previous = load_baseline(target)
         except BaselineError:
             _note(f"note: {target} was not a valid baseline; replacing it", quiet)
-    write_atomic(target, render_baseline(accepted))
+    write_files({target: render_baseline(accepted)})
     _report_skips(analysis, quiet)
     if previous is not None:
         old = {(r, k) for r, keys in previous.violations.items() for k in keys}
@@ -361,8 +386,8 @@ def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet
         _note(f"compared with the previous baseline: {len(new - old)} violation(s) added, "
               f"{len(old - new)} removed", quiet)
     metrics = sum(len(values) for values in accepted.metrics.values())
-    click.echo(f"baseline: {target}: {accepted.size} violation(s) and {metrics} metric "
-               "value(s) recorded")
+    _say(f"baseline: {target}: {accepted.size} violation(s) and {metrics} metric "
+         "value(s) recorded")
     return EXIT_OK
 
 
@@ -377,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
     except AdvisorError as exc:
-        click.echo(f"advisor: error: {exc}", err=True)
+        click.echo(printable(f"advisor: error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("advisor: interrupted", err=True)
@@ -386,14 +411,16 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except OSError as exc:
-        if exc.filename is None:  # not about a path the user gave: a bug
-            return _internal_error(exc, debug)
-        # the file system refused a path (an output folder that is a file, a full disk...):
-        # the user can fix it
+        if exc.filename is None and not user_fixable(exc):
+            return _internal_error(exc, debug)  # not about a path the user gave: a bug
+        # the file system refused a path (an output folder that is a file, a full disk...),
+        # or stdout went to a full disk: the user can fix it
         if debug:
             traceback.print_exc()
-        click.echo(f"advisor: error: {exc.filename}: {exc.strerror or exc} "
-                   f"({_os_hint(exc)}; rerun with --debug for the traceback)", err=True)
+        where = exc.filename if exc.filename is not None else "writing the output"
+        click.echo(printable(f"advisor: error: {where}: {exc.strerror or exc} "
+                             f"({os_error_hint(exc)}; rerun with --debug for the traceback)"),
+                   err=True)
         return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         return _internal_error(exc, debug)
@@ -404,21 +431,9 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     if debug:
         traceback.print_exc()
     detail = (str(exc).strip().splitlines() or [""])[0][:300]  # one line, however long
-    click.echo(f"advisor: internal error: {type(exc).__name__}: {detail} (rerun with --debug "
-               "for the traceback, and please report it)", err=True)
+    click.echo(printable(f"advisor: internal error: {type(exc).__name__}: {detail} (rerun with "
+                         "--debug for the traceback, and please report it)"), err=True)
     return EXIT_INTERNAL
-
-
-def _os_hint(exc: OSError) -> str:
-    if isinstance(exc, (FileExistsError, NotADirectoryError)):
-        return "a file stands where a folder is needed: choose another output path"
-    if isinstance(exc, IsADirectoryError):
-        return "a folder stands where a file is needed: choose another output path"
-    if isinstance(exc, PermissionError):
-        return "check the permissions of that path, or choose another one"
-    if exc.errno == errno.ENOSPC:
-        return "free some disk space and run again"
-    return "check that path"
 
 
 def _silence_stdout() -> None:
