@@ -10,11 +10,11 @@ file.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from analyzers.facts import SkippedFile
+from analyzers.globs import Glob, literal, one, one_but, opt, seq, star
 from analyzers.treewalk import is_within, walk_once
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -43,38 +43,32 @@ class Discovery:
 
 
 @lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
+def _glob(pattern: str) -> Glob:
     """gitignore-like globs: ``*`` within a path part, ``**`` across parts; a pattern without a
-    slash matches a file or directory name at any depth."""
+    slash matches a file or directory name at any depth. Matched by ``analyzers.globs`` in time
+    linear in the path (the pattern comes from the analysed repository's config)."""
     pattern = pattern.strip().rstrip("/")
-    anchored = "/" in pattern
-    out = []
+    anything_then_slash = opt(seq(star(one()), literal("/")))
+    out = [] if "/" in pattern else [anything_then_slash]
     i = 0
     while i < len(pattern):
-        c = pattern[i]
         if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
+            out.append(anything_then_slash)
             i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
+        elif pattern.startswith("**", i):
+            out.append(star(one()))
             i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
         else:
-            out.append(re.escape(c))
-        i += 1
-    body = "".join(out)
-    if not anchored:
-        body = "(?:.*/)?" + body
-    return re.compile(body + "(?:/.*)?")
+            c = pattern[i]
+            out.append(star(one_but("/")) if c == "*" else one_but("/") if c == "?"
+                       else literal(c))
+            i += 1
+    out.append(opt(seq(literal("/"), star(one()))))  # a directory's contents
+    return Glob(seq(*out), pattern)
 
 
 def matches_any(path: str, patterns: tuple[str, ...]) -> bool:
-    return any(_glob_regex(p).fullmatch(path) for p in patterns)
+    return any(_glob(p).fullmatch(path) for p in patterns)
 
 
 def discover(

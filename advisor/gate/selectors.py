@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from advisor.errors import ConfigError
+from analyzers.globs import Glob, Node, literal, one_but, one_of, seq, star
 
 
 def validate(pattern: str, where: str) -> str:
@@ -31,23 +32,54 @@ def validate(pattern: str, where: str) -> str:
     return pattern
 
 
+_IN_SEGMENT = star(one_but("."))  # fnmatch's "*" within one segment
+
+
+def _segment(segment: str) -> list[Node]:
+    """One segment as ``fnmatch`` reads it: ``*``, ``?``, ``[seq]``/``[!seq]``, an unclosed
+    ``[`` literal; no node ever matches the dot."""
+    nodes: list[Node] = []
+    i, n = 0, len(segment)
+    while i < n:
+        c = segment[i]
+        i += 1
+        if c == "*":
+            if not nodes or nodes[-1] != _IN_SEGMENT:  # "**" inside a segment is one "*"
+                nodes.append(_IN_SEGMENT)
+        elif c == "?":
+            nodes.append(one_but("."))
+        elif c == "[":
+            j = i + (i < n and segment[i] == "!")
+            j += j < n and segment[j] == "]"
+            while j < n and segment[j] != "]":
+                j += 1
+            if j >= n:
+                nodes.append(literal("["))
+            else:  # fnmatch's own translation of one bracket: a regex for one character
+                nodes.append(one_of(fnmatch.translate(segment[i - 1:j + 1]), "."))
+                i = j + 1
+        else:
+            nodes.append(literal(c))
+    return nodes
+
+
 @lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> tuple[str, ...]:
-    return tuple(pattern.split("."))
-
-
-def _match(pat: tuple[str, ...], parts: tuple[str, ...]) -> bool:
-    if not pat:
-        return not parts
-    head, rest = pat[0], pat[1:]
-    if head == "**":
-        return any(_match(rest, parts[i:]) for i in range(len(parts) + 1))
-    return bool(parts) and fnmatch.fnmatchcase(parts[0], head) and _match(rest, parts[1:])
+def _compiled(pattern: str) -> Glob:
+    """The pattern as a linear-time matcher over ``name + "."``: each segment is matched with
+    its dot, and ``**`` is any number of (segment, dot) pairs. A recursive matcher took minutes
+    on ``**.**.**.**.**.**.**.**``."""
+    nodes = []
+    for segment in pattern.split("."):
+        if segment == "**":
+            nodes.append(star(seq(_IN_SEGMENT, literal("."))))
+        else:
+            nodes.append(seq(*_segment(segment), literal(".")))
+    return Glob(seq(*nodes), pattern)
 
 
 def matches(pattern: str, name: str) -> bool:
     """Does ``pattern`` match ``name`` itself (no container semantics)?"""
-    return _match(_compiled(pattern), tuple(name.split(".")))
+    return _compiled(pattern).fullmatch(name + ".")
 
 
 def candidates(modules: Iterable[str]) -> list[str]:
