@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from analyzers.globs import Glob, literal, one, one_but, opt, seq, star
 from analyzers.history import HistoryFacts
 from analyzers.source import Rejected, read_bytes
 
@@ -121,11 +122,16 @@ def owners_for(codeowners: CodeOwners | None, path: str) -> tuple[str, ...]:
 
 def _decide(codeowners: CodeOwners | None, path: str) -> tuple[tuple[str, ...], int | None]:
     """(owners, deciding rule line) for a posix path relative to the repository root."""
-    if codeowners is None:
+    if codeowners is None or not codeowners.rules:
+        return (), None
+    if codeowners.rules[-1].section is None:  # no sections (rules after a header have one)
+        for rule in reversed(codeowners.rules):  # the last matching rule decides
+            if _pattern_glob(rule.pattern).fullmatch(path):
+                return tuple(dict.fromkeys(rule.owners)), rule.line
         return (), None
     winners: dict[str | None, OwnerRule] = {}  # per section: last matching rule
     for rule in codeowners.rules:
-        if _pattern_regex(rule.pattern).match(path):
+        if _pattern_glob(rule.pattern).fullmatch(path):
             winners[rule.section] = rule
     if not winners:
         return (), None
@@ -136,44 +142,38 @@ def _decide(codeowners: CodeOwners | None, path: str) -> tuple[tuple[str, ...], 
 
 
 @lru_cache(maxsize=4096)
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
+def _pattern_glob(pattern: str) -> Glob:
+    """A CODEOWNERS pattern as a linear-time matcher (``analyzers.globs``): the file comes from
+    the analysed repository, and a backtracking regex let one line take minutes."""
     anchored = pattern.startswith("/")
     p = pattern.strip("/") if pattern != "/" else ""
-    directory_only = pattern.endswith("/") and p != ""
+    if not p:
+        return Glob(star(one()), pattern)
+    directory_only = pattern.endswith("/")
     anchored = anchored or "/" in p
     children_only = p.endswith("/*")
-    parts: list[str] = []
+    in_part = star(one_but("/"))
+    parts = [] if anchored else [opt(seq(star(one()), literal("/")))]
     i = 0
     while i < len(p):
-        if p.startswith("**/", i):
-            parts.append("(?:[^/]+/)*")
+        if p.startswith("**/", i):  # zero or more whole directories
+            parts.append(star(seq(one_but("/"), in_part, literal("/"))))
             i += 3
-        elif p.startswith("/**", i) and i + 3 == len(p):
-            parts.append("/.*")
+        elif p.startswith("/**", i) and i + 3 == len(p):  # everything below
+            parts.append(seq(literal("/"), star(one())))
             i += 3
-        elif p.startswith("**", i):
-            parts.append("[^/]*")
+        elif p.startswith("**", i):  # elsewhere "**" is a plain "*"
+            parts.append(in_part)
             i += 2
-        elif p[i] == "*":
-            parts.append("[^/]*")
+        else:  # "[", "!" and the rest are literal, as GitHub reads them
+            parts.append(in_part if p[i] == "*" else one_but("/") if p[i] == "?"
+                         else literal(p[i]))
             i += 1
-        elif p[i] == "?":
-            parts.append("[^/]")
-            i += 1
-        else:
-            parts.append(re.escape(p[i]))
-            i += 1
-    body = "".join(parts)
-    head = "" if anchored else "(?:.*/)?"
-    if not p:
-        return re.compile(r".*\Z")
     if directory_only:
-        tail = "/.+"
-    elif children_only:
-        tail = ""
-    else:
-        tail = "(?:/.*)?"
-    return re.compile(head + body + tail + r"\Z")
+        parts.append(seq(literal("/"), one(), star(one())))
+    elif not children_only:
+        parts.append(opt(seq(literal("/"), star(one()))))
+    return Glob(seq(*parts), pattern)
 
 
 def author_shares(history: HistoryFacts | None, path: str) -> tuple[tuple[str, float], ...]:
