@@ -7,7 +7,7 @@ that joins it or closes a new loop, with the file and line of the import that di
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -20,23 +20,85 @@ from advisor.metrics import strongly_connected
 _MAX_SHOWN = 8
 
 
-def _shortest(adj: dict[str, set[str]], start: str, members: set[str]) -> dict[str, str | None]:
-    parents: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt in sorted(adj[node]):
-            if nxt in members and nxt not in parents:
-                parents[nxt] = node
-                queue.append(nxt)
-    return parents
+class _Loops:
+    """A simple loop through each edge of one strongly connected component, from two searches
+    in all: a breadth-first tree forward from a root ``r`` and one backward to it.
 
+    The loop shown for ``s -> t`` is ``s -> t ~> r ~> s``, cut short at the first node of the
+    way back to ``r`` that already lies on the way from ``r`` to ``s``, so no node repeats; a
+    pair that imports each other shows as ``s -> t -> s``. A search per edge target (the
+    shortest loop each time) made one warm check on 5,000 densely connected modules take
+    minutes; this is O(E log V) for the component, and only the shown part of a loop is built.
+    """
 
-def _path(parents: dict[str, str | None], end: str) -> list[str]:
-    out = [end]
-    while parents[out[-1]] is not None:
-        out.append(parents[out[-1]])  # type: ignore[arg-type]
-    return out[::-1]
+    def __init__(self, adj: dict[str, set[str]], members: set[str]) -> None:
+        root = min(members)
+        self.adj = adj
+        parent: dict[str, str] = {}
+        order = [root]
+        for node in order:  # breadth first, neighbours in name order: deterministic
+            for nxt in sorted(adj[node] & members):
+                if nxt != root and nxt not in parent:
+                    parent[nxt] = node
+                    order.append(nxt)
+        self.children: dict[str, list[str]] = {n: [] for n in order}
+        for node in order[1:]:
+            self.children[parent[node]].append(node)
+        # depth-first numbering of the forward tree: x is an ancestor of y (or y itself) iff
+        # pre[x] <= pre[y] <= last[x]
+        self.pre: dict[str, int] = {}
+        self.depth = {root: 0}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            self.pre[node] = len(self.pre)
+            for child in reversed(self.children[node]):
+                self.depth[child] = self.depth[node] + 1
+                stack.append(child)
+        size = dict.fromkeys(order, 1)
+        for node in reversed(order[1:]):
+            size[parent[node]] += size[node]
+        self.last = {n: self.pre[n] + size[n] - 1 for n in order}
+        self.child_pre = {n: [self.pre[c] for c in kids] for n, kids in self.children.items()}
+        # breadth first backward from the root: hop[x] is x's next step towards it
+        back: dict[str, list[str]] = {n: [] for n in members}
+        for node in sorted(members):
+            for nxt in adj[node] & members:
+                back[nxt].append(node)
+        self.hop: dict[str, str] = {}
+        order = [root]
+        for node in order:
+            for prev in back[node]:
+                if prev != root and prev not in self.hop:
+                    self.hop[prev] = node
+                    order.append(prev)
+
+    def _covers(self, x: str, y: str) -> bool:
+        return self.pre[x] <= self.pre[y] <= self.last[x]
+
+    def _toward(self, x: str, y: str) -> str:
+        """The child of ``x`` on the tree path down to its descendant ``y``."""
+        kids = self.children[x]
+        return kids[bisect_right(self.child_pre[x], self.pre[y]) - 1]
+
+    def shown(self, s: str, t: str) -> list[str]:
+        """The loop through ``s -> t``, from ``s`` back to ``s``; a long one is cut to its
+        first nodes, ``...`` and ``s``."""
+        if s in self.adj[t]:
+            return [s, t, s]
+        way_back: list[str] = []  # t ~> r, up to where it meets the tree path r ~> s
+        x = t
+        while not self._covers(x, s):
+            way_back.append(x)
+            if len(way_back) >= _MAX_SHOWN:
+                return [s, *way_back[:_MAX_SHOWN - 2], "...", s]
+            x = self.hop[x]
+        length = 1 + len(way_back) + self.depth[s] - self.depth[x] + 1
+        loop = [s, *way_back, x]
+        while x != s and len(loop) < _MAX_SHOWN:
+            x = self._toward(x, s)
+            loop.append(x)
+        return loop if length <= _MAX_SHOWN else [*loop[:_MAX_SHOWN - 1], "...", s]
 
 
 class CycleRule:
@@ -75,20 +137,16 @@ class CycleRule:
             if len(comp) < 2:
                 continue
             members = set(comp)
-            trees: dict[str, dict[str, str | None]] = {}
+            loops = _Loops(adj, members)
             for s in comp:
                 for t in sorted(adj[s] & members):
-                    if t not in trees:
-                        trees[t] = _shortest(adj, t, members)
-                    loop = [s, *_path(trees[t], s)]
-                    findings.append(self._finding(ctx, s, t, loop, behind[(s, t)]))
+                    findings.append(self._finding(ctx, s, t, loops.shown(s, t), behind[(s, t)]))
         return findings
 
-    def _finding(self, ctx: GateContext, s: str, t: str, loop: list[str],
+    def _finding(self, ctx: GateContext, s: str, t: str, shown: list[str],
                  module_edges: list[Edge]) -> Finding:
         first = min(module_edges, key=lambda e: (e.source, e.target))
         path, line = ctx.edge_location(first)
-        shown = loop if len(loop) <= _MAX_SHOWN else [*loop[:_MAX_SHOWN - 1], "...", loop[-1]]
         cycle = " -> ".join(shown)
         if self.level == "module":
             message = f"{s} {verb(first)} {t}, closing the cycle {cycle}"
