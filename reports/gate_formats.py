@@ -4,15 +4,21 @@ Every formatter renders the gate *document* (``GateResult.to_document()``, a pla
 text; none imports advisor or analyzers. Paths in the document are relative to the analysed
 root; text and GitHub output prepend the document's ``path_prefix`` (where that root sits
 relative to the working directory) so editors and GitHub can open the file.
+
+Names, paths and messages come from the analysed repository: in text output every line passes
+through ``printable`` (control characters, line breaks and bidi controls shown as escapes), and a
+line that would still read as a GitHub Actions workflow command (``::`` or ``##[`` at its start)
+has that first character escaped too; JSON output never holds a bare ``NaN`` or ``Infinity``.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Protocol
 
 from reports.gate_junit import JunitFormat
 from reports.gate_sarif import SarifFormat
+from reports.safe import dump_json, safe_line
+from reports.terminal import printable
 
 
 class GateFormat(Protocol):
@@ -84,7 +90,7 @@ class TextFormat:
             out.append(f"improved: {i['rule']}{subject} {i['before']:g} -> {i['after']:g}")
         out += [f"note: {n}" for n in document["notes"]]
         out.append(summary_line(document))
-        return "\n".join(out) + "\n"
+        return "\n".join(safe_line(line) for line in out) + "\n"
 
 
 class JsonFormat:
@@ -93,7 +99,7 @@ class JsonFormat:
     name = "json"
 
     def format(self, document: dict) -> str:
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return dump_json(document)
 
 
 def _escape_data(value: str) -> str:
@@ -117,12 +123,15 @@ class GithubFormat:
             props = []
             path = display_path(document, v["path"])
             if path:
-                props.append(f"file={_escape_property(path)}")
+                props.append(f"file={_escape_property(printable(path))}")
                 if v["line"]:
                     props.append(f"line={v['line']}")
-            props.append(f"title={_escape_property(titles.get(v['rule'], v['rule']))} "
-                         f"[{_escape_property(v['rule'])}]")
-            message = f"{v['message']}\nGuidance: {v['guidance']}"
+            title = printable(titles.get(v["rule"], v["rule"]))
+            props.append(f"title={_escape_property(title)} "
+                         f"[{_escape_property(printable(v['rule']))}]")
+            # one annotation: its two lines are joined by an escaped newline (%0A); any line
+            # break inside a name or message is shown as an escape instead
+            message = f"{printable(v['message'])}\nGuidance: {printable(v['guidance'])}"
             out.append(f"::{_label(v['severity'])} {','.join(props)}::{_escape_data(message)}")
         out.append(summary_line(document))
         return "\n".join(out) + "\n"

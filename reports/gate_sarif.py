@@ -7,9 +7,10 @@ relative to the analysed root (``uriBaseId`` ``%SRCROOT%``, resolved by
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from urllib.parse import quote
+
+from reports.safe import dump_json
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
                "sarif-schema-2.1.0.json"
@@ -79,4 +80,4 @@ class SarifFormat:
         }
 
     def format(self, document: dict) -> str:
-        return json.dumps(self.sarif(document), indent=2, ensure_ascii=False) + "\n"
+        return dump_json(self.sarif(document))

@@ -4,16 +4,20 @@ Verdict, rationale, readiness score and the failing checklist items, the top can
 cycle count; the HTML report holds the rest. Every value from the document passes through
 ``md_text`` (HTML and Markdown syntax escaped) or ``md_code`` (the same, in a <code> element),
 so names from the analysed code show as text on GitHub, GitLab and any CommonMark renderer, and
-no raw markup from them is ever in the file.
+no raw markup from them is ever in the file. The same functions keep a name from pinging
+anyone (a zero-width joiner after each ``@``: ``@team`` in a package name mentions nobody in a
+pull-request comment) and from reordering the text (control and bidi characters are shown as
+escapes, ``\\u202e``).
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 from reports import view
 from reports.fields import as_dict, as_list, fmt_number, get, integer
+from reports.safe import dump_json
+from reports.terminal import printable
 
 TOP_CANDIDATES = 5
 FAILING_ITEMS = 10
@@ -27,9 +31,13 @@ def _one_line(value: str) -> str:
     return " ".join(str(value).split())
 
 
+_NO_MENTION = "@\u200d"  # "@" + ZERO WIDTH JOINER: shown as "@", read as no @mention
+
+
 def md_text(value: str) -> str:
-    """Plain text: no HTML, links, emphasis or headings survive; entities for & < >."""
-    s = _one_line(value).replace("&", "&amp;")
+    """Plain text: no HTML, links, emphasis, headings or @mentions survive; entities for & < >;
+    control and bidi characters shown as escapes."""
+    s = printable(_one_line(value)).replace("&", "&amp;").replace("@", _NO_MENTION)
     s = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)),
                         s)
     return _LINE_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2)
@@ -122,5 +130,5 @@ def render_markdown(document: dict, generated_at: str | None = None) -> str:
 
 
 def render_json(document: dict) -> str:
-    """The document itself, as ``advisor analyze`` writes it."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The document itself, as ``advisor analyze`` writes it (a non-finite number as null)."""
+    return dump_json(document)

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 
 import jsonschema
+import pytest
 from sarif import loader
 
 from reports.gate_formats import FORMAT_NAMES, format_gate
@@ -62,7 +63,7 @@ def test_text_groups_by_rule_with_path_line_first():
         "contract/no-web [error] domain, not web\n"
         "src/shop/domain/models.py:3: error: shop.domain.models imports shop.web.views: 100% "
         "wrong\n"
-        "src/my shop/x,y:z.py:12: error: line one\nline two\n"
+        "src/my shop/x,y:z.py:12: error: line one\\nline two\n"  # one line, newline shown
         f"  guidance: {GUIDE}\n"
         "\n"
         "propagation-cost [warning] Propagation cost\n"
@@ -94,7 +95,7 @@ def test_github_workflow_commands_are_escaped():
         "[contract/no-web]::shop.domain.models imports shop.web.views: 100%25 wrong"
         f"%0AGuidance: {GUIDE}",
         "::error file=src/my shop/x%2Cy%3Az.py,line=12,title=domain%2C not web "
-        f"[contract/no-web]::line one%0Aline two%0AGuidance: {GUIDE}",
+        f"[contract/no-web]::line one\\nline two%0AGuidance: {GUIDE}",
         "::warning file=pyproject.toml,line=1,title=Propagation cost [propagation-cost]::"
         f"propagation cost is 0.3%0AGuidance: {GUIDE}",
         "advisor check FAILED: 2 errors, 1 warning (1 known in the baseline)",
@@ -110,7 +111,7 @@ def test_junit_one_testcase_per_rule():
     failure = cases["contract/no-web"].find("failure")
     assert failure.get("message") == "2 new violation(s) of 'domain, not web'"
     assert failure.text == ("src/shop/domain/models.py:3: shop.domain.models imports "
-                            "shop.web.views: 100% wrong\nsrc/my shop/x,y:z.py:12: line one\n"
+                            "shop.web.views: 100% wrong\nsrc/my shop/x,y:z.py:12: line one\\n"
                             f"line two\nguidance: {GUIDE}")
     assert cases["module-cycles"].find("failure") is None  # only a baselined violation
     assert len(cases["module-cycles"]) == 0
@@ -165,3 +166,64 @@ def test_sarif_loads_in_sarif_tools(tmp_path):
         ("src/my%20shop/x%2Cy%3Az.py", 12, "error", "contract/no-web"),
         ("src/shop/domain/models.py", 3, "error", "contract/no-web"),
     ]
+
+
+# --- hostile names: nothing from the analysed tree may become markup, a command or bad XML ---
+
+def hostile_doc(path: str, message: str) -> dict:
+    doc = copy.deepcopy(DOC)
+    doc["violations"] = [violation("contract/no-web", path, 3, message),
+                         violation("propagation-cost", "pyproject.toml", 1, "x", "warn")]
+    doc["baseline"]["stale"] = [{"rule": "::error file=a.py::stale", "key": "\x1b[2J"}]
+    doc["notes"] = ["##[warning]legacy command"]
+    return doc
+
+
+INJECTED = "x.py\n::warning file=evil.py,line=1::injected\n"
+
+
+def test_text_output_escapes_control_characters_and_cannot_issue_workflow_commands():
+    text = format_gate("text", hostile_doc(INJECTED, "bell\x07 esc\x1b[31m rlo\u202eevil"))
+    assert not any(line.lstrip().startswith(("::", "##[")) for line in text.splitlines())
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "x.py\\n::warning file=evil.py" in text
+    assert "bell\\x07 esc\\x1b[31m rlo\\u202eevil" in text
+    assert "  \\x3a:error file=a.py::stale: \\x1b[2J" in text  # stale baseline entry
+    assert "note: ##[warning]legacy command" in text
+
+
+def test_text_line_that_starts_like_a_workflow_command_is_escaped():
+    doc = hostile_doc("::warning file=x.py::boom.py", "m")
+    lines = format_gate("text", doc).splitlines()
+    assert "\\x3a:warning file=x.py::boom.py:3: error: m" in lines
+
+
+def test_github_annotations_stay_one_line_each():
+    out = format_gate("github", hostile_doc(INJECTED, "m\x1b[2J\nnext"))
+    lines = out.splitlines()
+    assert len(lines) == 3  # two annotations and the summary
+    assert all(line.startswith(("::error ", "::warning ")) for line in lines[:2])
+    assert "\x1b" not in out
+
+
+def test_junit_with_xml_invalid_characters_still_parses():
+    doc = hostile_doc("bel\x07.py", "null\x00 bell\x07 \ud800 \ufffe ok")
+    doc["rules"][0]["title"] = "title\x01"
+    root = ET.fromstring(format_gate("junit", doc))
+    failure = root.find("testsuite/testcase/failure")
+    assert "bel\\x07.py:3: null\\x00 bell\\x07 \\ud800 \\ufffe ok" in failure.text
+    doc["violations"][0]["path"] = INJECTED
+    failure = ET.fromstring(format_gate("junit", doc)).find("testsuite/testcase/failure")
+    assert not any(line.lstrip().startswith("::") for line in failure.text.splitlines())
+    assert "title\\x01" in failure.get("message")
+
+
+def test_json_and_sarif_never_hold_bare_nan():
+    doc = copy.deepcopy(DOC)
+    doc["metrics"] = {"propagation-cost": {"project": float("nan")}, "x": [float("inf")]}
+    for name in ("json", "sarif"):
+        text = format_gate(name, doc)
+        assert "NaN" not in text and "Infinity" not in text
+        json.loads(text, parse_constant=lambda c: pytest.fail(f"bare {c} in {name}"))
+    assert json.loads(format_gate("json", doc))["metrics"]["propagation-cost"] == {
+        "project": None}
