@@ -7,12 +7,17 @@ from dataclasses import dataclass, replace
 
 from advisor.config import AdvisorConfig, load_config
 from advisor.errors import InputError
+from advisor.fields import MAX_COUNT, real, whole
 from advisor.graph import DependencyGraph, build_graph
 from analyzers.codebase import NoPythonFiles, Progress, collect
 from analyzers.facts import CodebaseFacts
 from analyzers.history import HistoryFacts
 from analyzers.operations import OperationsFacts
 from analyzers.ownership import OwnershipFacts
+
+
+COMMAND_LINE_MAX_FILE_SIZE_KB = 100_000  # 100 MB: libcst needs ~100x a file's size in memory
+COMMAND_LINE_MAX_PARSE_TIMEOUT_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ def analyze_path(
     use_cache: bool = True,
     cache_dir: str | None = None,
     jobs: int | None = None,
+    max_file_size_kb: float | None = None,
+    parse_timeout_s: float | None = None,
     progress: Progress | None = None,
     repository_facts: bool = False,
     use_git: bool = True,
@@ -69,7 +76,12 @@ def analyze_path(
     """Facts and graph of the code base at ``path``.
 
     ``repository_facts`` adds what the full assessment needs beyond code: git history (unless
-    ``use_git`` is false), CODEOWNERS and operations evidence. The CI gate leaves them out."""
+    ``use_git`` is false), CODEOWNERS and operations evidence. The CI gate leaves them out.
+
+    The command-line values (``cache_dir``, ``jobs``, ``max_file_size_kb``,
+    ``parse_timeout_s``) override the settings; only they may raise the two limits above their
+    defaults. The cache folder: ``cache_dir``, else ``$ADVISOR_CACHE_DIR``, else the user's own
+    ``--config`` file, else ``$XDG_CACHE_HOME/monolith-advisor`` (never the repository's)."""
     root = check_root(path)
     config = load_config(root, config_path)
     if repository_facts:
@@ -77,10 +89,20 @@ def analyze_path(
     scan = config.scan
     if not use_cache:
         scan = replace(scan, use_cache=False)
-    if cache_dir:
-        scan = replace(scan, cache_dir=cache_dir)
+    chosen = cache_dir or os.path.expanduser(os.environ.get("ADVISOR_CACHE_DIR", "")) \
+        or scan.cache_dir
+    if chosen:
+        scan = replace(scan, cache_dir=chosen)
     if jobs is not None:
-        scan = replace(scan, jobs=jobs)
+        scan = replace(scan, jobs=whole(jobs, "--jobs", "the command line", 0, MAX_COUNT))
+    if max_file_size_kb is not None:
+        scan = replace(scan, max_file_bytes=int(1000 * real(
+            max_file_size_kb, "--max-file-size-kb", "the command line", 1,
+            COMMAND_LINE_MAX_FILE_SIZE_KB)))
+    if parse_timeout_s is not None:
+        scan = replace(scan, parse_timeout_s=real(
+            parse_timeout_s, "--parse-timeout", "the command line", 0.1,
+            COMMAND_LINE_MAX_PARSE_TIMEOUT_S))
     try:
         facts = collect(root, scan, progress) if progress else collect(root, scan)
     except NoPythonFiles:

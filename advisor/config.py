@@ -1,14 +1,32 @@
-"""``[tool.advisor]`` parsed once, strictly, into typed values. Unknown keys are errors."""
+"""``[tool.advisor]`` parsed once, strictly, into typed values. Unknown keys are errors.
+
+The analysed repository is untrusted input, and so are its settings: its ``pyproject.toml`` is
+read only as a regular file inside the root (``analyzers.source.read_inside``), every number is
+finite and bounded (``advisor.fields``), and it may only make the tool do less: lower the file
+size and parse time limits, never raise them (the command line can), and never choose where
+the facts cache goes (``cache_dir`` comes from ``--cache-dir``, ``ADVISOR_CACHE_DIR``,
+``XDG_CACHE_HOME`` or a ``--config`` file of the user's own, outside the analysed root).
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import ConfigError
-from analyzers.codebase import ScanOptions
+from advisor.fields import real, whole
+from analyzers.codebase import DEFAULT_PARSE_TIMEOUT_S, ScanOptions
+from analyzers.source import DEFAULT_MAX_FILE_BYTES, Rejected, read_inside, read_named
+from analyzers.treewalk import is_within
+
+CONFIG_MAX_BYTES = 1_000_000  # a pyproject.toml or --config file larger than this is refused
+MAX_FILE_SIZE_KB = DEFAULT_MAX_FILE_BYTES // 1000  # settings files may only lower these two
+MAX_PARSE_TIMEOUT_S = DEFAULT_PARSE_TIMEOUT_S
+MAX_JOBS = 256  # and never more than the cores or the files (analyzers.codebase)
+CACHE_DIR_HINT = ("set it with --cache-dir DIR or the ADVISOR_CACHE_DIR environment variable, "
+                  "or in a --config file of your own outside the analysed repository")
 
 
 @dataclass(frozen=True)
@@ -16,6 +34,8 @@ class AdvisorConfig:
     scan: ScanOptions = field(default_factory=ScanOptions)
     source: str | None = None  # the file the configuration came from, for messages
     raw: dict[str, Any] = field(default_factory=dict)  # sections later stages parse themselves
+    file: str | None = None  # the real path of the file read; None: defaults
+    trusted: bool = False  # the user's own file (outside the analysed root), not the repo's
 
 
 def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
@@ -26,50 +46,81 @@ def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _number(value: Any, key: str, where: str, minimum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-        raise ConfigError(f"{where}: '{key}' must be a number >= {minimum:g}")
-    return value
-
-
 _SCAN_KEYS = {
     "include": "glob patterns of files to analyse (default: every .py file)",
     "exclude": "glob patterns of files or folders to leave out",
     "source_roots": "folders that hold top-level packages, relative to the root (default: "
                     "guessed from __init__.py files and imports)",
     "default_excludes": "skip hidden folders, virtualenvs, node_modules, build, dist (true)",
-    "max_file_size_kb": "files larger than this are skipped and listed (1000)",
-    "parse_timeout_s": "a file that takes longer to parse is skipped and listed (60)",
-    "jobs": "worker processes for parsing (0 = one per core)",
-    "cache_dir": "where parsed facts are cached (default ~/.cache/monolith-advisor)",
+    "max_file_size_kb": f"files larger than this are skipped and listed (1 to "
+                        f"{MAX_FILE_SIZE_KB}, the default; only --max-file-size-kb raises it)",
+    "parse_timeout_s": f"a file that takes longer to parse is skipped and listed (0.1 to "
+                       f"{MAX_PARSE_TIMEOUT_S:g}, the default; only --parse-timeout raises it)",
+    "jobs": f"worker processes for parsing (0 = one per core, the default; at most {MAX_JOBS}, "
+            "never more than the cores or the files)",
+    "cache_dir": "where parsed facts are cached: only in a --config file of your own, outside "
+                 "the analysed repository (default $ADVISOR_CACHE_DIR, else "
+                 "$XDG_CACHE_HOME/monolith-advisor, else ~/.cache/monolith-advisor)",
 }
 # Sections parsed by the stages that own them; accepted here so they can be validated there.
 _SECTIONS: set[str] = {"gate", "signals", "contexts", "readiness", "verdict"}
 
 
-def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
-    """Read ``--config FILE`` or ``ROOT/pyproject.toml``; missing file or table -> defaults."""
-    path = config_path or os.path.join(root, "pyproject.toml")
-    if not os.path.isfile(path):
-        if config_path:
-            raise ConfigError(f"{config_path}: no such file", "check the --config path")
-        return AdvisorConfig()
+def read_toml(path: str, root: str | None = None) -> dict[str, Any]:
+    """A TOML document: ``path`` inside ``root`` (the repository's own file) when ``root`` is
+    given, else a file the user named. Errors name the file and say what to do."""
     try:
-        with open(path, "rb") as fh:
-            document = tomllib.load(fh)
+        data = (read_inside(root, path, CONFIG_MAX_BYTES) if root is not None
+                else read_named(path, CONFIG_MAX_BYTES))
+    except Rejected as exc:
+        hint = (f"the analysed repository's settings are read only from a regular file of at "
+                f"most {CONFIG_MAX_BYTES // 1_000_000} MB inside it; pass --config FILE to use "
+                "another" if root is not None else
+                f"pass a regular TOML file of at most {CONFIG_MAX_BYTES // 1_000_000} MB")
+        raise ConfigError(f"{path}: {exc}", hint) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (at byte {exc.start})",
+                          "TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    table = document.get("tool", {}).get("advisor")
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
+
+
+def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
+    """Read ``--config FILE`` or ``ROOT/pyproject.toml``; missing file or table -> defaults."""
+    real_root = os.path.realpath(root)
+    if config_path:
+        if not os.path.lexists(config_path):
+            raise ConfigError(f"{config_path}: no such file", "check the --config path")
+        path = config_path
+        document = read_toml(config_path)
+        trusted = not is_within(os.path.realpath(config_path), real_root)
+    else:
+        path = os.path.join(root, "pyproject.toml")
+        if not os.path.lexists(path):
+            return AdvisorConfig()
+        document = read_toml(path, real_root)
+        trusted = False
+    tool = document.get("tool", {})
+    table = tool.get("advisor") if isinstance(tool, dict) else None
     if table is None:
         table = document if config_path and "tool" not in document else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.advisor] must be a table")
-    return parse_table(table, path, root)
+    config = parse_table(table, path, root, trusted=trusted)
+    scan = config.scan
+    if scan.cache_dir and not os.path.isabs(scan.cache_dir):  # relative to the file saying it
+        scan = replace(scan, cache_dir=os.path.join(
+            os.path.dirname(os.path.realpath(path)), scan.cache_dir))
+    return AdvisorConfig(scan, config.source, config.raw, os.path.realpath(path), trusted)
 
 
-def parse_table(table: dict[str, Any], where: str, root: str = ".") -> AdvisorConfig:
+def parse_table(table: dict[str, Any], where: str, root: str = ".", *,
+                trusted: bool = False) -> AdvisorConfig:
+    """``trusted``: the table comes from the user's own file, which may also set ``cache_dir``."""
     where = f"{where} [tool.advisor]"
     unknown = sorted(k for k in table if k not in _SCAN_KEYS and k not in _SECTIONS)
     if unknown:
@@ -86,20 +137,26 @@ def parse_table(table: dict[str, Any], where: str, root: str = ".") -> AdvisorCo
             raise ConfigError(f"{where}: 'default_excludes' must be true or false")
         kwargs["default_excludes"] = table["default_excludes"]
     if "max_file_size_kb" in table:
-        kwargs["max_file_bytes"] = int(_number(table["max_file_size_kb"], "max_file_size_kb",
-                                               where, 1) * 1000)
+        kwargs["max_file_bytes"] = int(1000 * real(
+            table["max_file_size_kb"], "max_file_size_kb", where, 1, MAX_FILE_SIZE_KB,
+            hint="settings may only lower it; raise it with --max-file-size-kb"))
     if "parse_timeout_s" in table:
-        kwargs["parse_timeout_s"] = float(_number(table["parse_timeout_s"], "parse_timeout_s",
-                                                  where, 0.1))
+        kwargs["parse_timeout_s"] = real(
+            table["parse_timeout_s"], "parse_timeout_s", where, 0.1, MAX_PARSE_TIMEOUT_S,
+            hint="settings may only lower it; raise it with --parse-timeout")
     if "jobs" in table:
-        kwargs["jobs"] = int(_number(table["jobs"], "jobs", where, 0))
+        kwargs["jobs"] = whole(table["jobs"], "jobs", where, 0, MAX_JOBS,
+                               hint="0 = one per core")
     if "cache_dir" in table:
-        if not isinstance(table["cache_dir"], str):
-            raise ConfigError(f"{where}: 'cache_dir' must be a string")
+        if not trusted:
+            raise ConfigError(f"{where}: 'cache_dir' cannot be set by the analysed repository",
+                              CACHE_DIR_HINT)
+        if not isinstance(table["cache_dir"], str) or not table["cache_dir"]:
+            raise ConfigError(f"{where}: 'cache_dir' must be the path of a folder")
         kwargs["cache_dir"] = os.path.expanduser(table["cache_dir"])
     for root_dir in kwargs.get("source_roots", ()):
         if root_dir.startswith("/") or ".." in root_dir.split("/"):
             raise ConfigError(f"{where}: source root '{root_dir}' must be a folder inside the "
                               "analysed root, written relative to it")
     return AdvisorConfig(scan=ScanOptions(**kwargs), source=where,
-                         raw={k: v for k, v in table.items() if k in _SECTIONS})
+                         raw={k: v for k, v in table.items() if k in _SECTIONS}, trusted=trusted)

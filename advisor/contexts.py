@@ -49,6 +49,7 @@ from advisor.clustering import (
 )
 from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
+from advisor.fields import real, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
 from advisor.metrics import omnipresent
 from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
@@ -65,6 +66,9 @@ _GENERIC = frozenset({"init", "models", "model", "abstract", "apps", "app", "uti
                       "signals", "receivers", "managers", "exceptions", "base", "core",
                       "helpers", "mixins", "config", "settings", "constants", "types"})
 _KEYS = ("seeds", "resolution", "min_size", "kernel_fan_in", "kernel", "layers", "pins")
+MAX_SEEDS = 64  # each seed is one Louvain run per resolution step: seeds = 10^8 took 6 GB
+MAX_MODULES = 100_000  # bound for sizes and fan-ins (no code base comes near it)
+MAX_RESOLUTION = 100.0
 
 
 @dataclass(frozen=True)
@@ -96,18 +100,13 @@ def parse_contexts(raw: Any, where: str = "[tool.advisor.contexts]") -> ContextC
         raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
                           "known keys: " + ", ".join(_KEYS))
     out: dict[str, Any] = {}
-    for key in ("seeds", "min_size", "kernel_fan_in"):
+    for key, high in (("seeds", MAX_SEEDS), ("min_size", MAX_MODULES),
+                      ("kernel_fan_in", MAX_MODULES)):
         if key in raw:
-            v = raw[key]
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ConfigError(f"{where}: '{key}' must be a whole number >= 1")
-            out[key] = v
-    if "resolution" in raw:
-        v = raw["resolution"]
-        if v != "auto" and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
-            raise ConfigError(f"{where}: 'resolution' must be \"auto\" or a number > 0")
-        if v != "auto":
-            out["resolution"] = float(v)
+            out[key] = whole(raw[key], key, where, 1, high)
+    if "resolution" in raw and raw["resolution"] != "auto":
+        out["resolution"] = real(raw["resolution"], "resolution", where, 0, MAX_RESOLUTION,
+                                 above=True, hint='or "auto"')
     for key in ("kernel", "layers"):
         if key in raw:
             out[key] = _globs(raw[key], key, where)

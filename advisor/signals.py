@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
+from advisor.fields import MAX_WEIGHT, real
 from advisor.graph import DependencyGraph, Resolver
 
 SIGNALS = ("imports", "calls", "inheritance", "data", "strings", "cochange", "authorship")
@@ -67,10 +68,8 @@ def parse_signals(raw: Any, where: str = "[tool.advisor.signals]") -> SignalConf
             raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + ", ".join(SIGNALS))
         if isinstance(value, bool):
             value = DEFAULT_WEIGHTS[key] if value else 0.0
-        if not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{where}: '{key}' must be a number >= 0 (0 switches it off) or "
-                              "true/false")
-        weights[key] = float(value)
+        weights[key] = real(value, key, where, 0, MAX_WEIGHT,
+                            hint="0 switches it off; or true/false")
     return SignalConfig(weights)
 
 

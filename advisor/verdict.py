@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
+from advisor.fields import MAX_COUNT, real, whole
 from advisor.readiness.forces import heavy_usage, scaling_units
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Checklist, clamp
@@ -102,10 +103,9 @@ def parse_verdict(raw: Any, where: str = "[tool.advisor.verdict]") -> VerdictCon
             raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + "; ".join(
                 f"{k} ({doc}, default {d})" for k, (doc, d) in _KEYS.items())
                 + "; contexts (packages or proposed, default packages)")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{where}: '{key}' must be a number >= 0, not {value!r}")
         default = _KEYS[key][1]
-        values[key] = int(value) if isinstance(default, int) else float(value)
+        values[key] = whole(value, key, where, 0, MAX_COUNT) if isinstance(default, int) \
+            else real(value, key, where, 0, 1)
     return VerdictConfig(**values)
 
 

@@ -4,6 +4,12 @@ One SQLite file (stdlib, atomic, safe with several processes). A parse failure i
 the same bytes fail the same way. Values are the ``marshal``-ed tuples of
 ``analyzers.encoding`` exactly as the workers send them (parse failures: the reason, UTF-8);
 rows from another analyzer version, libcst version or fact-extraction code are never read.
+
+Every row carries a digest of its value bound to its key: a damaged row, or a row moved to
+another file's key, reads as a miss, so the file is parsed again and the row replaced. The
+folder is the user's (``--cache-dir``, ``ADVISOR_CACHE_DIR``, ``XDG_CACHE_HOME``), never the
+analysed repository's; the database is never opened through a link (a link, or anything but a
+regular file, at its name or its journal's is refused).
 """
 
 from __future__ import annotations
@@ -11,16 +17,48 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable
 
 import analyzers
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, ok INTEGER, value BLOB)"
+_TABLE = "facts_v2"  # v1 ("facts") had no digests: never read, dropped
+_SCHEMA = (f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, ok INTEGER NOT NULL, "
+           "value BLOB NOT NULL, digest BLOB NOT NULL)")
+DATABASE = "facts.sqlite3"
+_JOURNALS = ("-wal", "-shm", "-journal")
+
+
+class CacheRefused(Exception):
+    """The cache folder holds something the cache must not be opened through."""
 
 
 def default_cache_dir() -> str:
+    """``ADVISOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/monolith-advisor``, else
+    ``~/.cache/monolith-advisor``: the environment of the user, never the analysed repository."""
+    if os.environ.get("ADVISOR_CACHE_DIR"):
+        return os.path.expanduser(os.environ["ADVISOR_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "monolith-advisor")
+
+
+def _digest(key: str, ok: int, value: bytes) -> bytes:
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0ok\0" if ok else b"\0failed\0")
+    digest.update(value)
+    return digest.digest()
+
+
+def _refuse_links(path: str) -> None:
+    """The database and its journals are regular files or absent, never links to elsewhere."""
+    for name in (path, *(path + suffix for suffix in _JOURNALS)):
+        try:
+            mode = os.lstat(name).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(mode):
+            what = "a symlink" if stat.S_ISLNK(mode) else "not a regular file"
+            raise CacheRefused(f"{name} is {what}; the cache is never opened through it")
 
 
 # The modules whose code decides the per-file facts: their bytes are part of every key, so a
@@ -46,12 +84,20 @@ def _version_tag() -> str:
 
 class FactsCache:
     def __init__(self, directory: str) -> None:
-        os.makedirs(directory, exist_ok=True)
-        self.path = os.path.join(directory, "facts.sqlite3")
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        self.path = os.path.join(directory, DATABASE)
         self._tag = _version_tag()
+        self.damaged = 0  # rows read that failed verification (then parsed again, replaced)
+        _refuse_links(self.path)
         self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        try:
+            _refuse_links(self.path)  # created by the connect: still no link anywhere
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+            self._db.execute("DROP TABLE IF EXISTS facts")
+        except BaseException:
+            self._db.close()
+            raise
 
     def _key(self, sha256: str) -> str:
         return f"{self._tag}:{sha256}"
@@ -64,23 +110,28 @@ class FactsCache:
         for i in range(0, len(items), 500):
             chunk = items[i : i + 500]
             rows = self._db.execute(
-                f"SELECT key, ok, value FROM facts WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for key, ok, value in rows:
+                f"SELECT key, ok, value, digest FROM {_TABLE} "
+                f"WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            for key, ok, value, digest in rows:
                 try:
-                    found[keys[key]] = (True, bytes(value)) if ok else (
-                        False, bytes(value).decode("utf-8", "replace"))
+                    value = bytes(value)
+                    if ok not in (0, 1) or _digest(key, ok, value) != bytes(digest):
+                        raise ValueError("digest mismatch")
+                    found[keys[key]] = (True, value) if ok else (
+                        False, value.decode("utf-8", "replace"))
                 except (TypeError, ValueError):
-                    continue  # a damaged row is a miss
+                    self.damaged += 1  # a miss: parsed again, and the row replaced
         return found
 
     def put_many(self, entries: Iterable[tuple[str, bool, object]]) -> None:
-        rows = [(self._key(h), int(ok), v if ok else str(v).encode("utf-8"))
-                for h, ok, v in entries]
+        rows = []
+        for sha, ok, value in entries:
+            key, blob = self._key(sha), value if ok else str(value).encode("utf-8")
+            rows.append((key, int(ok), blob, _digest(key, int(ok), blob)))
         if rows:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
+                self._db.executemany(f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?)",
+                                     rows)
 
     def close(self) -> None:
         self._db.close()

@@ -12,10 +12,15 @@ from analyzers.discovery import discover
 from analyzers.encoding import decode as decode_facts
 from analyzers.facts import CodebaseFacts, ModuleFacts, ParsedSource, SkippedFile
 from analyzers.naming import assign_names
-from analyzers.source import DEFAULT_MAX_FILE_BYTES, Rejected, decode, read_bytes
+from analyzers.source import DEFAULT_MAX_FILE_BYTES, Inside, Rejected, decode
+from analyzers.treewalk import is_within
 from analyzers.workers import default_jobs, parse_many
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+DEFAULT_PARSE_TIMEOUT_S = 60.0
+TOO_BIG = "raise the limit with --max-file-size-kb to analyse it"
 
 
 class NoPythonFiles(Exception):
@@ -29,9 +34,9 @@ class ScanOptions:
     source_roots: tuple[str, ...] = ()
     default_excludes: bool = True
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-    parse_timeout_s: float = 60.0
-    jobs: int = 0  # 0: one per available core
-    cache_dir: str | None = None  # None: the user cache directory
+    parse_timeout_s: float = DEFAULT_PARSE_TIMEOUT_S
+    jobs: int = 0  # 0: one per available core; never more than the cores or the files
+    cache_dir: str | None = None  # None: the user cache directory (``default_cache_dir``)
     use_cache: bool = True
 
 
@@ -54,6 +59,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+def _facts(value: object) -> ParsedSource | None:
+    """Encoded facts back to a value; None if they do not decode."""
+    try:
+        return decode_facts(marshal.loads(value))
+    except (ValueError, EOFError, TypeError, IndexError, KeyError, AttributeError):
+        return None
+
+
 def collect(root: str, options: ScanOptions = ScanOptions(),
             progress: Progress = _no_progress) -> CodebaseFacts:
     real_root = os.path.realpath(root)
@@ -65,27 +78,35 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
     cache_problem: list[str] = []  # why the cache could not be used, if it could not
 
     def cache_failed(exc: Exception) -> None:
-        where = cache.path if cache is not None else (options.cache_dir or default_cache_dir())
+        where = cache.path if cache is not None else cache_dir
         cache_problem[:] = [f"the facts cache {where} is unusable ({type(exc).__name__}: "
                             f"{str(exc).strip()[:120]}); analysed without it (delete it, or pass "
                             "--cache-dir, to start a new one)"]
 
-    if options.use_cache:
+    cache_dir = options.cache_dir or default_cache_dir()
+    if options.use_cache and is_within(os.path.realpath(cache_dir), real_root):
+        # the analysed repository could have shipped it, with facts that hide its imports
+        cache_problem.append(f"the facts cache {cache_dir} is inside the analysed repository, "
+                             "which could have shipped it; analysed without it (choose a folder "
+                             "outside with --cache-dir or ADVISOR_CACHE_DIR)")
+    elif options.use_cache:
         try:
-            cache = FactsCache(options.cache_dir or default_cache_dir())
+            cache = FactsCache(cache_dir)
         except Exception as exc:  # noqa: BLE001 - an unusable cache must not stop the analysis
             cache_failed(exc)
             cache = None
     fresh: list[tuple[str, bool, object]] = []
+    decoded: dict[str, ParsedSource] = {}  # sha256 -> facts, for the cache hits (verified)
     total = len(found.files)
     counts = {"read": 0, "sent": 0}
+    inside = Inside(real_root)
 
     def tasks():
         """Read files (largest first, for load balance) and hand out those not cached."""
         batch: list[tuple[str, str, str]] = []
         for entry in _largest_first(found.files):
             try:
-                source = decode(read_bytes(entry.real_path, options.max_file_bytes))
+                source = decode(inside.read(entry.real_path, options.max_file_bytes, TOO_BIG))
             except Rejected as exc:
                 skipped.append(SkippedFile(entry.path, str(exc)))
                 continue
@@ -101,9 +122,18 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
     def _misses(batch):
         if cache is not None:
             try:
-                results.update(cache.get_many({sha for _, sha, _ in batch} - set(results)))
+                hits = cache.get_many({sha for _, sha, _ in batch} - set(results))
             except Exception as exc:  # noqa: BLE001
                 cache_failed(exc)
+                hits = {}
+            for sha, (ok, value) in hits.items():
+                if ok:
+                    source = _facts(value)
+                    if source is None:  # verified, yet unreadable: parsed again, replaced
+                        cache.damaged += 1
+                        continue
+                    decoded[sha] = source
+                results[sha] = (ok, value)
         for _, sha, text in batch:
             if sha not in results:
                 results[sha] = (False, "not parsed")  # placeholder; a duplicate is sent once
@@ -116,8 +146,15 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
         progress("parsing", counts["read"] if counts["read"] < total else len(fresh),
                  total if counts["read"] < total else counts["sent"])
 
-    parse_many(tasks(), options.jobs or default_jobs(), options.parse_timeout_s, on_result)
+    # more workers than cores or files only costs memory (a repository's "jobs = 100000"
+    # started 100,000 of them)
+    jobs = min(options.jobs or default_jobs(), default_jobs(), max(1, total))
+    parse_many(tasks(), jobs, options.parse_timeout_s, on_result)
     if cache is not None:
+        if cache.damaged:
+            cache_problem.append(f"{cache.damaged} damaged entr"
+                                 f"{'y' if cache.damaged == 1 else 'ies'} of the facts cache "
+                                 f"{cache.path} parsed again and repaired")
         try:
             # failures caused by the environment (time limits, crashes) are not cached
             cache.put_many(e for e in fresh if e[1] or not e[2].startswith(_TRANSIENT))
@@ -129,14 +166,14 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
     parsed: dict[str, tuple[ParsedSource, str]] = {}
     for path, sha in shas.items():
         ok, value = results[sha]
-        if ok:
-            try:
-                parsed[path] = (decode_facts(marshal.loads(value)), sha)
-            except (ValueError, EOFError, TypeError):
-                skipped.append(SkippedFile(path, "its cached facts are damaged; rerun with "
-                                                 "--no-cache"))
-        else:
+        if not ok:
             skipped.append(SkippedFile(path, str(value)))
+        elif (source := decoded.get(sha) or _facts(value)) is None:
+            skipped.append(SkippedFile(path, "the parser's facts could not be read back; "
+                                             "please report it"))
+        else:
+            decoded[sha] = source
+            parsed[path] = (source, sha)
     if not parsed:
         raise NoPythonFiles(real_root)
 

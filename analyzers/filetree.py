@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzers.facts import SkippedFile
-from analyzers.source import Rejected, read_bytes
+from analyzers.source import Rejected, read_inside
 from analyzers.treewalk import is_within, walk_once
 
 MAX_FILE_BYTES = 1_000_000
@@ -77,7 +77,7 @@ class FileTree:
     def read(self, path: str) -> str | None:
         if path not in self._texts:
             try:
-                data = read_bytes(self._real[path], self.max_bytes)
+                data = read_inside(self.root, self._real[path], self.max_bytes)
                 self._texts[path] = data.decode("utf-8", "replace")
             except Rejected as exc:
                 self.skipped.append(SkippedFile(path, str(exc)))

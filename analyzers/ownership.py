@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from analyzers.globs import Glob, literal, one, one_but, opt, seq, star
 from analyzers.history import HistoryFacts
-from analyzers.source import Rejected, read_bytes
+from analyzers.source import OUTSIDE, Rejected, read_inside
 
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS",
                         ".gitlab/CODEOWNERS")
@@ -108,11 +108,13 @@ def load_codeowners(root: str) -> CodeOwners | None:
         candidate = os.path.join(real_root, *rel.split("/"))
         if not os.path.lexists(candidate):
             continue
-        real = os.path.realpath(candidate)
-        if not real.startswith(real_root.rstrip(os.sep) + os.sep):
-            raise Rejected(f"{rel} links outside the analysed root; not read")
-        text = read_bytes(real).decode("utf-8", "replace")
-        return parse_codeowners(text, rel)
+        try:
+            data = read_inside(real_root, candidate)
+        except Rejected as exc:
+            outside = str(exc) == OUTSIDE
+            raise Rejected(f"{rel} links outside the analysed root; not read" if outside
+                           else f"{rel}: {exc}") from None
+        return parse_codeowners(data.decode("utf-8", "replace"), rel)
     return None
 
 

@@ -1,7 +1,16 @@
-"""Reading one source file safely: size cap, binary detection, PEP 263 encodings."""
+"""Reading files from the analysed tree safely, and source text the way Python would.
+
+Every file taken from the analysed root (sources, ``pyproject.toml``, the baseline, CODEOWNERS,
+operations files) is read by ``read_inside``: a regular file (never a device, a FIFO or a
+folder), inside the root once links are resolved, opened without blocking and without following
+links on the way, and under a size cap checked before a byte is read (a 2 GB sparse file costs
+nothing). Files the user names on the command line may be anywhere (``read_named``) but get the
+same regular-file, size and non-blocking checks.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -9,11 +18,19 @@ import stat
 import tokenize
 from dataclasses import dataclass
 
+from analyzers.treewalk import is_within
+
 DEFAULT_MAX_FILE_BYTES = 1_000_000
+OUTSIDE = "symlink to a location outside the analysed root; not read"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_BY_DIR_FD = os.open in os.supports_dir_fd and bool(_NOFOLLOW and _DIRECTORY)
 
 
 class Rejected(Exception):
-    """A file that will not be parsed; ``str(exc)`` is the one-line reason."""
+    """A file that will not be read; ``str(exc)`` is the one-line reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,28 +39,112 @@ class SourceText:
     sha256: str
 
 
-def read_bytes(real_path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
-    """Read a regular file (never a device or fifo), at most ``max_bytes``."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+def read_inside(root: str, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+                too_big: str = "") -> bytes:
+    """The bytes of ``path`` (relative to ``root``, or absolute), which must be a regular file
+    inside ``root`` once every link is resolved, at most ``max_bytes`` long. ``too_big`` is
+    the advice added when it is larger. Raises ``Rejected`` with a one-line reason."""
+    return Inside(root).read(path, max_bytes, too_big)
+
+
+class Inside:
+    """``read_inside`` for many files of one root (the root resolved once)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.realpath(root)
+
+    def read(self, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+             too_big: str = "") -> bytes:
+        real_root = self.root
+        if not _BY_DIR_FD:  # pragma: no cover - not POSIX: the resolved path, last link refused
+            return _read(_open(_resolved(real_root, path), _NOFOLLOW), max_bytes, too_big)
+        try:  # the common case, a path without links: opened as it is written
+            lexical = os.path.normpath(os.path.join(real_root, path))
+            if not is_within(lexical, real_root):
+                raise _Linked(path)  # outside as written; perhaps not once resolved
+            fd = _open_below(real_root, lexical)
+        except _Linked:  # through a link: resolved, then opened the same way
+            try:
+                fd = _open_below(real_root, _resolved(real_root, path))
+            except _Linked:  # a link put in place after the resolution
+                raise Rejected("changed while being read; not read") from None
+        return _read(fd, max_bytes, too_big)
+
+
+class _Linked(Exception):
+    """A component of the path is a symbolic link."""
+
+
+def _resolved(real_root: str, path: str) -> str:
+    real = os.path.realpath(os.path.join(real_root, path))
+    if not is_within(real, real_root):
+        raise Rejected(OUTSIDE)
+    return real
+
+
+def _open_below(real_root: str, path: str) -> int:
+    """Open ``path`` (inside ``real_root``) one component at a time from the root, never
+    through a link: what is opened is inside the root even if the tree changes meanwhile."""
+    rel = os.path.relpath(path, real_root)
+    if rel == os.curdir:
+        raise Rejected("not a regular file")
+    parts = rel.split(os.sep)
+    folder = _open(real_root, _DIRECTORY)
     try:
-        fd = os.open(real_path, flags)
+        for part in parts[:-1]:
+            inner = _open(part, _DIRECTORY | _NOFOLLOW, folder)
+            os.close(folder)
+            folder = inner
+        return _open(parts[-1], _NOFOLLOW, folder)
+    finally:
+        os.close(folder)
+
+
+def read_named(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES, too_big: str = "") -> bytes:
+    """A file the user named (``--config``, ``--baseline``): links followed, since the user chose
+    it, but a regular file under the size cap, read without blocking."""
+    return _read(_open(path, 0), max_bytes, too_big)
+
+
+def read_bytes(real_path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """A regular file at a resolved path (a final link refused), at most ``max_bytes``."""
+    return _read(_open(real_path, _NOFOLLOW), max_bytes, "")
+
+
+def _open(path: str, flags: int, dir_fd: int | None = None) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | flags, dir_fd=dir_fd)
     except OSError as exc:
+        if flags & _NOFOLLOW and exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(
+                path, dir_fd):
+            raise _Linked(path) from None
         raise Rejected(f"not readable: {exc.strerror}") from None
+
+
+def _is_link(path: str, dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
+
+
+def _read(fd: int, max_bytes: int, too_big: str) -> bytes:
+    advice = f"; {too_big}" if too_big else ""
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise Rejected("not a regular file")
         if st.st_size > max_bytes:
-            raise Rejected(
-                f"larger than the file size limit ({st.st_size:,} > {max_bytes:,} bytes); "
-                "raise max_file_size_kb in [tool.advisor] to analyse it"
-            )
+            raise Rejected(f"larger than the file size limit ({st.st_size:,} > {max_bytes:,} "
+                           f"bytes){advice}")
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise Rejected(f"not readable: {exc.strerror}") from None
     finally:
         os.close(fd)
-    if len(data) > max_bytes:
-        raise Rejected(f"larger than the file size limit ({max_bytes:,} bytes)")
+    if len(data) > max_bytes:  # grew since fstat, or a special file that reports no size
+        raise Rejected(f"larger than the file size limit ({max_bytes:,} bytes){advice}")
     return data
 
 

@@ -13,14 +13,17 @@ valid. One entry per line and sorted keys keep diffs reviewable.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 
 from advisor.errors import AdvisorError
 from advisor.gate.model import GateResult
+from analyzers.source import Rejected, read_inside, read_named
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".advisor-baseline.json"
+MAX_BASELINE_BYTES = 50_000_000  # ~500,000 entries; a larger (or sparse 2 GB) file is refused
 EPSILON = 1e-9
 
 
@@ -54,14 +57,25 @@ def _invalid(path: str, detail: str) -> BaselineError:
                          "regenerate it with 'advisor baseline PATH'")
 
 
-def load_baseline(path: str) -> Baseline:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            document = json.load(fh)
-    except FileNotFoundError:
+def load_baseline(path: str, root: str | None = None) -> Baseline:
+    """The baseline at ``path``. ``root``: the analysed root, when ``path`` is the repository's
+    own file (the default ``.advisor-baseline.json``), which must then be a regular file inside
+    it; without it, a file the user named, which may be anywhere. Either way a regular file of
+    at most ``MAX_BASELINE_BYTES``, read without blocking. Raises ``BaselineError``: the caller
+    replacing the file (``advisor baseline``) catches it."""
+    if not os.path.lexists(path):
         raise BaselineError(f"{path}: no such baseline",
-                            "create it with 'advisor baseline PATH', or drop --baseline") from None
-    except (OSError, ValueError) as exc:
+                            "create it with 'advisor baseline PATH', or drop --baseline")
+    try:
+        data = (read_inside(root, path, MAX_BASELINE_BYTES) if root is not None
+                else read_named(path, MAX_BASELINE_BYTES))
+    except Rejected as exc:
+        raise BaselineError(f"{path}: {exc}",
+                            "make it a regular file, or regenerate it with 'advisor baseline "
+                            "PATH'") from None
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _invalid(path, f"cannot read it as JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
         raise _invalid(path, f"expected a JSON object with \"version\": {BASELINE_VERSION}")
@@ -73,9 +87,10 @@ def load_baseline(path: str) -> Baseline:
         raise _invalid(path, "'violations' must map rule ids to lists of strings")
     if not isinstance(metrics, dict) or not all(
             isinstance(values, dict) and all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values.values())
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in values.values())
             for values in metrics.values()):
-        raise _invalid(path, "'metrics' must map rule ids to {subject: number}")
+        raise _invalid(path, "'metrics' must map rule ids to {subject: finite number}")
     return Baseline({rule: tuple(sorted(set(keys))) for rule, keys in violations.items()},
                     {rule: dict(values) for rule, values in metrics.items()}, path)
 

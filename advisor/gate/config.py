@@ -204,6 +204,5 @@ def load_gate_config(root: str, config_path: str | None = None) -> GateConfig:
     there are none."""
     config = load_config(root, config_path)
     path = config_path or os.path.join(root, "pyproject.toml")
-    found = os.path.realpath(path) if os.path.isfile(path) else None
     where = f"{path} [tool.advisor.gate]"
-    return parse_gate(config.raw.get("gate", {}), where, found)
+    return parse_gate(config.raw.get("gate", {}), where, config.file)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor import fields
 from advisor.errors import ConfigError
 from advisor.gate import selectors
 from advisor.gate.model import SEVERITIES
@@ -37,11 +38,9 @@ def text(value: Any, key: str, where: str) -> str:
 
 
 def number(value: Any, key: str, where: str, maximum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (
-            maximum is not None and value > maximum):
-        bound = f" and <= {maximum:g}" if maximum is not None else ""
-        raise ConfigError(f"{where}: '{key}' must be a number >= 0{bound}, not {value!r}")
-    return value
+    """A finite number from 0 to ``maximum`` (metric values without a unit: 10^9)."""
+    checked = fields.real(value, key, where, 0, fields.MAX_COUNT if maximum is None else maximum)
+    return value if isinstance(value, int) else checked
 
 
 def strings(value: Any, key: str, where: str) -> tuple[str, ...]:

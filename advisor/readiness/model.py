@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
+from advisor.fields import MAX_COUNT, MAX_WEIGHT, real, whole
 
 MEASURED, NO_DATA, DISABLED = "measured", "no-data", "disabled"
 GROUPS = ("operations", "organisation", "forces", "boundaries")
@@ -144,10 +145,10 @@ _KEYS = {
 }
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ConfigError(f"{where} must be a number >= 0, not {value!r}")
-    return float(value)
+# Thresholds a score divides by (x - 1), or that bound a range from below and above: limits
+# that keep every score a finite number in [0, 1].
+_ABOVE_ONE = frozenset({"full_ratio", "full_contexts", "full_teams"})
+_INCREASING = (("one_team", "full"), ("small_lines", "large_lines"))
 
 
 def _known(item_id: str, specs: Mapping[str, ItemSpec], where: str) -> ItemSpec:
@@ -173,7 +174,8 @@ def parse_readiness(raw: Any, specs: Mapping[str, ItemSpec],
         raise ConfigError(f"{where}: 'weights' must be a table of item id = weight")
     for item_id, value in table.items():
         _known(item_id, specs, f"{where} 'weights'")
-        weights[item_id] = _number(value, f"{where} 'weights.{item_id}'")
+        weights[item_id] = real(value, item_id, f"{where} 'weights'", 0, MAX_WEIGHT,
+                                hint="0 switches the item off")
     disable = raw.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
         raise ConfigError(f"{where}: 'disable' must be a list of item ids")
@@ -187,14 +189,21 @@ def parse_readiness(raw: Any, specs: Mapping[str, ItemSpec],
         spec = _known(item_id, specs, f"{where} 'thresholds'")
         if not isinstance(values, dict):
             raise ConfigError(f"{where} 'thresholds.{item_id}' must be a table")
+        here = f"{where} 'thresholds.{item_id}'"
         for key, value in values.items():
             if key not in spec.thresholds:
                 known = ", ".join(spec.thresholds) or "none"
-                raise ConfigError(f"{where} 'thresholds.{item_id}': unknown threshold '{key}'",
+                raise ConfigError(f"{here}: unknown threshold '{key}'",
                                   f"known thresholds of {item_id}: {known}")
-            thresholds.setdefault(item_id, {})[key] = _number(
-                value, f"{where} 'thresholds.{item_id}.{key}'")
-    min_commits = int(_number(raw.get("min_commits", 10), f"{where} 'min_commits'"))
+            thresholds.setdefault(item_id, {})[key] = real(
+                value, key, here, 1 if key in _ABOVE_ONE else 0, MAX_COUNT, above=True)
+        merged = {k: default for k, (default, _) in spec.thresholds.items()}
+        merged.update(thresholds.get(item_id, {}))
+        for low, high in _INCREASING:
+            if low in merged and high in merged and not merged[low] < merged[high]:
+                raise ConfigError(f"{here}: '{low}' ({merged[low]:g}) must be below '{high}' "
+                                  f"({merged[high]:g})")
+    min_commits = whole(raw.get("min_commits", 10), "min_commits", where, 0, MAX_COUNT)
     heavy = raw.get("heavy_libraries", list(DEFAULT_HEAVY_LIBRARIES))
     if not isinstance(heavy, list) or not all(isinstance(h, str) and h for h in heavy):
         raise ConfigError(f"{where}: 'heavy_libraries' must be a list of import names")

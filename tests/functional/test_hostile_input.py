@@ -180,8 +180,8 @@ def test_the_size_limit_is_a_recorded_skip_with_what_to_do(runs):
     assert size > HUGE_BYTES
     skipped = _skipped(runs.out_cold)
     assert skipped["app/huge.py"] == (
-        f"larger than the file size limit ({size:,} > 1,000,000 bytes); raise "
-        "max_file_size_kb in [tool.advisor] to analyse it")
+        f"larger than the file size limit ({size:,} > 1,000,000 bytes); raise the limit "
+        "with --max-file-size-kb to analyse it")
 
 
 def test_graph_json_lists_the_same_skips_as_the_assessment(runs):

@@ -110,3 +110,37 @@ def test_load_from_pyproject_and_gate_must_be_a_table(tmp_path):
         load_gate_config(str(tmp_path))
     (tmp_path / "pyproject.toml").unlink()
     assert load_gate_config(str(tmp_path)).config_file is None
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"propagation-cost": {"max": float("nan")}},
+     f"{WHERE} 'propagation-cost': 'max' must be a number >= 0 and <= 1, not nan"),
+    ({"propagation-cost": {"max_growth": float("inf")}},
+     f"{WHERE} 'propagation-cost': 'max_growth' must be a number >= 0 and <= 1000000000, "
+     "not inf"),
+    ({"cross-package-edges": {"max": 1e300}},
+     f"{WHERE} 'cross-package-edges': 'max' must be a number >= 0 and <= 1000000000"),
+])
+def test_numbers_are_finite_and_bounded(table, message):
+    with pytest.raises(ConfigError) as err:
+        parse(table)
+    assert err.value.message.startswith(message), err.value.message
+
+
+def test_pyproject_is_read_only_as_a_regular_file_inside_the_root(tmp_path):
+    root, outside = tmp_path / "repo", tmp_path / "outside.toml"
+    root.mkdir()
+    outside.write_text("[tool.advisor.gate]\nmodule-cycles = 'off'\n")
+    (root / "pyproject.toml").symlink_to(outside)
+    with pytest.raises(ConfigError, match=r"pyproject.toml: symlink to a location outside the "
+                                          r"analysed root; not read \(the analysed repository's "
+                                          r"settings are read only"):
+        load_gate_config(str(root))
+    # a file the user names may be anywhere: the user chose it
+    config = load_gate_config(str(root), str(outside))
+    assert severities(config)["module-cycles"] == "off"
+    assert config.config_file == str(outside)
+    (root / "pyproject.toml").unlink()
+    os.mkfifo(root / "pyproject.toml")
+    with pytest.raises(ConfigError, match="pyproject.toml: not a regular file"):
+        load_gate_config(str(root))

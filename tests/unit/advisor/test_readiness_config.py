@@ -51,6 +51,37 @@ def test_configuration_errors_name_the_key(raw, message):
         parse_config(raw)
 
 
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"weights": {"ops.tests": NAN}}, r"'weights': 'ops.tests' must be a number >= 0 and <= 100"),
+    ({"weights": {"ops.tests": INF}}, r"'ops.tests' must be a number >= 0 and <= 100 .*not inf"),
+    ({"thresholds": {"ops.tests": {"ratio": NAN}}}, r"'ratio' must be a number > 0"),
+    ({"thresholds": {"bound.coupling": {"max_share": 0}}},  # divided by: exit 3 before
+     r"'max_share' must be a number > 0 and <= 1000000000, not 0"),
+    ({"thresholds": {"forces.churn": {"full_ratio": 1}}}, r"'full_ratio' must be a number > 1"),
+    ({"thresholds": {"forces.size": {"small_lines": 60000}}},
+     r"'small_lines' \(60000\) must be below 'large_lines' \(50000\)"),
+    ({"min_commits": 1e300}, r"'min_commits' must be a whole number >= 0 and <= 1000000000"),
+    ({"min_commits": 2.5}, r"'min_commits' must be a whole number"),
+])
+def test_numbers_are_finite_and_bounded(raw, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config(raw)
+
+
+def test_verdict_numbers_are_finite_and_bounded():
+    from advisor.verdict import parse_verdict
+
+    with pytest.raises(ConfigError, match=r"'min_benefit' must be a number >= 0 and <= 1, "
+                                          r"not nan"):
+        parse_verdict({"min_benefit": NAN})
+    with pytest.raises(ConfigError, match=r"'min_lines' must be a whole number .*not inf"):
+        parse_verdict({"min_lines": INF})
+    assert parse_verdict({"min_lines": 2000.0}).min_lines == 2000
+
+
 def facts():
     return inputs(three_contexts(), operations=operations(
         ci=[ev("pipeline"), ev("runs_tests")], containers=[ev("dockerfile", "Dockerfile")]))

@@ -480,8 +480,9 @@ def test_symlinks_leaving_the_root_are_never_read(tmp_path: Path,
     read = []
     import analyzers.filetree as filetree
 
-    real_read = filetree.read_bytes
-    monkeypatch.setattr(filetree, "read_bytes", lambda p, n: read.append(p) or real_read(p, n))
+    real_read = filetree.read_inside
+    monkeypatch.setattr(filetree, "read_inside",
+                        lambda r, p, n: read.append(p) or real_read(r, p, n))
 
     facts = collect_operations(str(root))
 

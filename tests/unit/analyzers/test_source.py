@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from analyzers.source import Rejected, decode, read_bytes
+from analyzers.source import Rejected, decode, read_bytes, read_inside, read_named
 
 
 def test_utf8_default_and_bom():
@@ -45,3 +47,59 @@ def test_fifo_is_not_read(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(Rejected, match="not a regular file"):
         read_bytes(str(fifo))
+
+
+# --- the guarded reader: every file taken from the analysed root ---------------------------
+
+def _root(tmp_path):
+    root = tmp_path / "root"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "mod.py").write_text("x = 1\n")
+    (tmp_path / "secret.txt").write_text("secret\n")
+    return root
+
+
+def test_read_inside_reads_a_file_and_a_link_that_stays_inside(tmp_path):
+    root = _root(tmp_path)
+    (root / "alias.py").symlink_to(root / "pkg" / "mod.py")
+    (root / "pkgs").symlink_to("pkg")
+    assert read_inside(str(root), "pkg/mod.py") == b"x = 1\n"
+    assert read_inside(str(root), "alias.py") == b"x = 1\n"
+    assert read_inside(str(root), "pkgs/mod.py") == b"x = 1\n"
+    assert read_inside(str(root), str(root / "pkg" / "mod.py")) == b"x = 1\n"
+
+
+def test_read_inside_refuses_whatever_leads_outside(tmp_path):
+    root = _root(tmp_path)
+    (root / "leak.toml").symlink_to(tmp_path / "secret.txt")
+    (root / "up").symlink_to(tmp_path)  # a link to a folder outside
+    for path in ("leak.toml", "up/secret.txt", "../secret.txt", str(tmp_path / "secret.txt")):
+        with pytest.raises(Rejected, match="outside the analysed root"):
+            read_inside(str(root), path)
+
+
+def test_read_inside_sparse_fifo_and_folder_fail_at_once(tmp_path):
+    root = _root(tmp_path)
+    with open(root / "sparse.toml", "wb") as fh:
+        fh.truncate(2 * 1024 ** 3)  # 2 GB, no room on disk: refused before a byte is read
+    os.mkfifo(root / "pipe.json")
+    with pytest.raises(Rejected, match=r"larger than the file size limit \(2,147,483,648 > "
+                                       r"1,000,000 bytes\); raise it"):
+        read_inside(str(root), "sparse.toml", too_big="raise it")
+    with pytest.raises(Rejected, match="not a regular file"):
+        read_inside(str(root), "pipe.json")  # a FIFO never blocks
+    with pytest.raises(Rejected, match="not a regular file"):
+        read_inside(str(root), "pkg")
+    with pytest.raises(Rejected, match="not readable"):
+        read_inside(str(root), "missing.toml")
+
+
+def test_read_named_follows_links_but_checks_the_file(tmp_path):
+    root = _root(tmp_path)
+    (root / "mine.toml").symlink_to(tmp_path / "secret.txt")
+    assert read_named(str(root / "mine.toml")) == b"secret\n"  # the user chose it
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(Rejected, match="not a regular file"):
+        read_named(str(tmp_path / "pipe"))
+    with pytest.raises(Rejected, match="larger than"):
+        read_named(str(tmp_path / "secret.txt"), 3)
