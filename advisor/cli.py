@@ -30,6 +30,8 @@ from advisor.outputs import (
 from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 from reports.terminal import printable
 
+_MAX_ASSESSMENT_BYTES = 512 * 1024 * 1024  # a 1M-line code base writes tens of MB
+
 EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -73,9 +75,18 @@ _common = [
     click.option("--no-cache", is_flag=True, help="Parse every file again; do not read or "
                  "write the facts cache."),
     click.option("--cache-dir", type=click.Path(file_okay=False),
-                 help="Where parsed facts are cached (default ~/.cache/monolith-advisor)."),
+                 help="Where parsed facts are cached (default $ADVISOR_CACHE_DIR, else "
+                      "$XDG_CACHE_HOME/monolith-advisor, else ~/.cache/monolith-advisor; never a "
+                      "folder inside the analysed repository)."),
     click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
-                 help="Worker processes for parsing (default: one per core)."),
+                 help="Worker processes for parsing (default: one per core; never more than "
+                      "four per core or one per file)."),
+    click.option("--max-file-size-kb", type=click.FloatRange(min=1, max=100_000), default=None,
+                 help="Skip files larger than this (default 1000 kB; repository settings may "
+                      "only lower it)."),
+    click.option("--parse-timeout", "parse_timeout", type=click.FloatRange(min=0.1, max=3600),
+                 default=None, help="Seconds one file may take to parse (default 60; repository "
+                                    "settings may only lower it)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress or notes on stderr."),
 ]
 
@@ -86,15 +97,17 @@ def common_options(func):
     return func
 
 
-def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, repository_facts=False,
+def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits, repository_facts=False,
              use_git=True):
+    """``limits``: the command-line ``--max-file-size-kb`` and ``--parse-timeout`` values."""
     from advisor.analysis import analyze_path
 
     progress = _Progress(not quiet)
     try:
         return analyze_path(path, config_path, use_cache=not no_cache, cache_dir=cache_dir,
-                            jobs=jobs, progress=progress, repository_facts=repository_facts,
-                            use_git=use_git)
+                            jobs=jobs, max_file_size_kb=limits.get("max_file_size_kb"),
+                            parse_timeout_s=limits.get("parse_timeout"), progress=progress,
+                            repository_facts=repository_facts, use_git=use_git)
     finally:
         progress.close()
 
@@ -140,7 +153,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Do not read git history (churn, co-change, authors are then reported as "
                    "unknown).")
 @common_options
-def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet):
+def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet, **limits):
     """Assess the code base at PATH and write the report.
 
     Writes OUTDIR/assessment.json (the versioned document every report is rendered from),
@@ -159,7 +172,7 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet)
         ("gate", GATE_FILE), ("importlinter", IMPORTLINTER_FILE))}
     for target in paths.values():
         check_target(target)  # before the (slower) analysis
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet,
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits,
                         repository_facts=True, use_git=not no_git)
     document = build_assessment(analysis)
     rendered = render_outputs(document, ("json", "html", "markdown"))
@@ -196,7 +209,7 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet)
               help="Write to FILE instead of stdout.")
 @common_options
 def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, cache_dir, jobs,
-          quiet):
+          quiet, **limits):
     """Export the dependency graph of the code base at PATH.
 
     Edges are internal module -> module dependencies with their kinds (import, dynamic, call,
@@ -204,7 +217,8 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
     tags (lazy, conditional, type_checking). Progress and notes go to stderr, so stdout stays
     machine-readable.
     """
-    from advisor.export import graph_document, to_dot, to_json
+    from advisor.export import graph_document, to_json
+    from reports.dot import to_dot
     from advisor.graph import EDGE_KINDS, filter_edges
 
     kind_list = None
@@ -216,7 +230,7 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
                                      f"{', '.join(EDGE_KINDS)}", param_hint="--kinds")
     if output:
         check_target(output)
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
     edges = filter_edges(analysis.graph, kind_list, tuple(exclude_tags))
     document = graph_document(analysis.graph, edges, level)
     if fmt == "json":
@@ -245,10 +259,12 @@ def report(assessment, output, fmt):
     The report states the date it was made, except when SOURCE_DATE_EPOCH is set or
     ADVISOR_GOLDEN=1 (reproducible output).
     """
+    from analyzers.source import Rejected, read_named
+
     try:
-        with open(assessment, encoding="utf-8") as fh:
-            document = json.load(fh)
-    except (OSError, ValueError) as exc:
+        document = json.loads(read_named(assessment, _MAX_ASSESSMENT_BYTES,
+                                         "is this an assessment.json?").decode("utf-8"))
+    except (Rejected, ValueError) as exc:
         raise AdvisorError(f"{assessment}: not a readable assessment document ({exc})",
                            "pass the assessment.json written by 'advisor analyze'") from None
     if not isinstance(document, dict) or "schema_version" not in document:
@@ -279,7 +295,8 @@ def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=
     baseline_path = baseline_file or default_path(root)
     baseline = None
     if read_baseline and (baseline_file or os.path.exists(baseline_path)):
-        baseline = load_baseline(baseline_path)
+        # the default baseline is the repository's: read only inside its root
+        baseline = load_baseline(baseline_path, None if baseline_file else root)
     elif need_baseline:
         raise AdvisorError(f"{baseline_path}: no baseline to update",
                            "create one with 'advisor baseline PATH' first")
@@ -300,7 +317,7 @@ def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=
               help="Write the report to FILE instead of stdout (a summary goes to stderr).")
 @common_options
 def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cache, cache_dir,
-          jobs, quiet):
+          jobs, quiet, **limits):
     """Gate the code base at PATH on coupling rules and contracts ([tool.advisor.gate]).
 
     Exit 0 when no new violation of error severity (warnings alone pass), 1 when there is
@@ -314,7 +331,7 @@ def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cac
     for target in [output] + ([baseline.path] if update_baseline else []):
         if target:
             check_target(target)
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
     result = run_gate(analysis, gate, baseline)
     prefix = os.path.relpath(root, os.path.realpath(os.getcwd())).replace(os.sep, "/")
     if prefix.startswith(".."):  # outside the working directory: absolute paths stay usable
@@ -350,7 +367,7 @@ def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cac
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Where to write it (default: PATH/.advisor-baseline.json).")
 @common_options
-def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet):
+def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet, **limits):
     """Accept the current state of PATH as the baseline 'advisor check' ratchets against.
 
     Records every current violation of [tool.advisor.gate] (keyed by rule and modules, not
@@ -369,13 +386,13 @@ def baseline_command(path, output, config_path, no_cache, cache_dir, jobs, quiet
     root, gate, _ = _gate_inputs(path, config_path, None, False, read_baseline=False)
     target = output or default_path(root)
     check_target(target)
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet)
+    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
     result = run_gate(analysis, gate, None)
     accepted = from_result(result, target)
     previous = None
     if os.path.exists(target):
         try:
-            previous = load_baseline(target)
+            previous = load_baseline(target, None if output else root)
         except BaselineError:
             _note(f"note: {target} was not a valid baseline; replacing it", quiet)
     write_files({target: render_baseline(accepted)})
