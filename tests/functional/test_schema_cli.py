@@ -1,0 +1,208 @@
+"""Every assessment document the real CLI writes matches the schema shipped in the package
+(advisor/schema/assessment.schema.json, contract in docs/assessment.md), and agrees with itself.
+
+The documents: the three samples as plain files (no history), the marketplace sample as the git
+repository ``samples/materialize.py`` makes (history: owners, churn, co-change measured), and
+small trees: one module, one empty package, files that are skipped, a shop read with
+``--no-git``, and a shop whose settings judge the proposed contexts and switch items off.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from advisor.document_schema import DocumentError, schema_errors, validate_document
+from tests.conftest import write_tree
+from tests.functional.cli import advisor
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SHOP = {
+    "shop/__init__.py": "",
+    "shop/catalog/__init__.py": "",
+    "shop/catalog/models.py": """
+        from django.db import models
+
+
+        class Product(models.Model):
+            name = models.CharField(max_length=80)
+        """,
+    "shop/orders/__init__.py": "",
+    "shop/orders/models.py": """
+        from django.db import models
+
+
+        class Order(models.Model):
+            product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE)
+        """,
+    "shop/orders/services.py": """
+        from shop.catalog.models import Product
+        from shop.orders.models import Order
+
+
+        def place(product_id):
+            Product.objects.filter(pk=product_id).update(name="sold")
+            return Order.objects.create(product_id=product_id)
+        """,
+}
+TREES = {
+    "one-module": ({"app.py": "def main():\n    return 1\n"}, ["--no-git"]),
+    "empty-package": ({"pkg/__init__.py": ""}, ["--no-git"]),
+    "skipped-files": ({"pkg/__init__.py": "", "pkg/ok.py": "import pkg\n",
+                       "pkg/py2.py": "print 'hello'\n",
+                       "pkg/<img src=x onerror=alert(1)>.py": "exec 'x'\n",
+                       "pkg/latin1.py": b"name = '\xe9t\xe9'\n"}, ["--no-git"]),
+    "shop-no-git": (SHOP, ["--no-git"]),
+    "shop-judging-proposed-contexts": ({**SHOP, "pyproject.toml": """
+        [tool.advisor.verdict]
+        contexts = "proposed"
+        [tool.advisor.readiness]
+        disable = ["ops.iac"]
+        weights = { "org.overlap" = 0 }
+        """}, ["--no-git"]),
+}
+SAMPLE_NAMES = ("bookshop", "tangled", "marketplace")
+NAMES = [*SAMPLE_NAMES, "marketplace-history", *TREES]
+
+
+def _analyse(root: Path, out: Path, *extra: str) -> dict:
+    run = advisor("analyze", root, "-o", out, "-q", "--no-cache", *extra)
+    assert run.code == 0, run.err
+    return json.loads((out / "assessment.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, Path]:
+    """name -> the assessment.json the real CLI wrote for it."""
+    base = tmp_path_factory.mktemp("schema-cli")
+    roots: dict[str, tuple[Path, list[str]]] = {}
+    for name in SAMPLE_NAMES:
+        roots[name] = (Path(shutil.copytree(SAMPLES / name, base / name)), [])
+    history = base / "marketplace-history"
+    made = subprocess.run([sys.executable, str(SAMPLES / "materialize.py"), "marketplace",
+                           str(history), "-q"], capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"materialize.py failed (git missing?): {made.stderr.strip()}")
+    roots["marketplace-history"] = (history, [])
+    for name, (files, extra) in TREES.items():
+        roots[name] = (write_tree(base / name, files), extra)
+    out = {}
+    for name, (root, extra) in roots.items():
+        _analyse(root, base / f"out-{name}", *extra)
+        out[name] = base / f"out-{name}" / "assessment.json"
+    return out
+
+
+@pytest.fixture(scope="module")
+def documents(written) -> dict[str, dict]:
+    return {name: json.loads(path.read_text(encoding="utf-8")) for name, path in written.items()}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_document_the_cli_writes_matches_the_schema(documents, name):
+    assert schema_errors(documents[name]) == []
+
+
+def test_the_documents_cover_the_branches_of_the_schema(documents):
+    """The cases above are chosen so the optional and alternative shapes all occur."""
+    docs = documents.values()
+    assert {d["recommendation"]["verdict"] for d in docs} == {"monolith-first",
+                                                             "modularize-first", "extract"}
+    assert {i["status"] for d in docs for i in d["readiness"]["items"]} == {
+        "measured", "no-data", "disabled"}
+    assert {d["readiness"]["contexts_source"] for d in docs} == {"packages", "proposed"}
+    assert {d["target"]["commit"] is None for d in docs} == {True, False}
+    assert any("notes" in d["readiness"] for d in docs)
+    assert any(d["target"]["files_skipped"] for d in docs)
+    assert any(d["metrics"]["cycles"] for d in docs)
+    assert any(d["readiness"]["data_ownership"]["contested_tables"] for d in docs)
+    assert any(not d["contexts"] for d in docs) and any(d["contexts"] for d in docs)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_document_agrees_with_itself(documents, name):
+    """The cross-field invariants of docs/assessment.md that a schema cannot state."""
+    d = documents[name]
+    modules = [m["name"] for m in d["modules"]]
+    known = set(modules)
+    contexts = [c["name"] for c in d["contexts"]]
+    rec, judged = d["recommendation"], d["readiness"]["contexts"]
+    assert len(known) == len(modules) and len(set(contexts)) == len(contexts)
+    assert d["target"]["files_analyzed"] == len(modules)
+    assert d["target"]["lines"] == sum(m["lines"] for m in d["modules"])
+    assert all({e["source"], e["target"]} <= known for e in d["dependencies"])
+    assert all(set(cycle) <= known for cycle in d["metrics"]["cycles"])
+    for c in d["contexts"]:
+        placed = sorted(m["name"] for m in d["modules"] if m["context"] == c["name"])
+        assert sorted(c["modules"]) == placed
+        assert sorted(m["module"] for m in c["members"]) == placed
+    assert all(m["context"] is None or m["context"] in contexts for m in d["modules"])
+    assert d["metrics"]["proposal"]["contexts"] == len(contexts)
+    assert sorted(r["name"] for r in d["metrics"]["contexts"]) == sorted(contexts)
+    assert all(set(members) <= known for members in judged.values())
+    assert sorted(k["context"] for k in rec["candidates"]) == sorted(judged)
+    assert set(rec["separable_contexts"]) <= set(judged)
+    if rec["verdict"] == "extract":
+        assert rec["extract_first"] == rec["candidates"][0]["context"]
+    assert [s["order"] for s in rec["plan"]] == list(range(1, len(rec["plan"]) + 1))
+    assert all(i["evidence_total"] >= len(i["evidence"]) for i in d["readiness"]["items"])
+
+
+def test_report_json_re_renders_the_same_valid_document(written, documents, tmp_path):
+    for name in ("tangled", "skipped-files"):
+        run = advisor("report", written[name], "--format", "json", "-o", "-")
+        assert run.code == 0, run.err
+        again = json.loads(run.out)
+        assert again == documents[name]
+        assert schema_errors(again) == []
+
+
+MUTATIONS = {
+    "missing recommendation": (lambda d: d.pop("recommendation"),
+                               "recommendation: missing (a required field)"),
+    "readiness score 250": (lambda d: d["readiness"].__setitem__("score", 250),
+                            "readiness.score: 250 is out of range: expected a value at most 100"),
+    "verdict not in the enum": (
+        lambda d: d["recommendation"].__setitem__("verdict", "microservices"),
+        'recommendation.verdict: expected one of "monolith-first", "modularize-first", '
+        '"extract", not "microservices"'),
+    "contexts not a list": (lambda d: d.__setitem__("contexts", {"orders": []}),
+                            "contexts: expected a list, not an object"),
+    "context modules not a list": (lambda d: d["contexts"][2].__setitem__("modules", "orders"),
+                                   "contexts[2].modules: expected a list, not a string"),
+    "item score NaN": (lambda d: d["readiness"]["items"][0].__setitem__("score", float("nan")),
+                       "readiness.items[0].score: expected a JSON number, not nan"),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_a_broken_real_document_is_rejected_naming_the_field(documents, mutation):
+    change, message = MUTATIONS[mutation]
+    broken = copy.deepcopy(documents["tangled"])
+    change(broken)
+    with pytest.raises(DocumentError) as caught:
+        validate_document(broken, source="assessment.json")
+    assert caught.value.message == f"assessment.json: {message}"
+
+
+@pytest.mark.xfail(strict=True, reason="advisor report does not validate its input until "
+                                       "advisor/cli.py calls validate_document (issue 12)")
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_report_refuses_a_broken_document_with_exit_2_naming_the_field(documents, mutation,
+                                                                     tmp_path):
+    change, message = MUTATIONS[mutation]
+    broken = copy.deepcopy(documents["tangled"])
+    change(broken)
+    source = tmp_path / "assessment.json"
+    source.write_text(json.dumps(broken), encoding="utf-8")  # NaN is written as NaN
+    run = advisor("report", source, "-o", tmp_path / "report.html")
+    assert run.code == 2
+    assert run.err.startswith(f"advisor: error: {source}: {message}")
+    assert run.err.count("\n") == 1 and "Traceback" not in run.err
+    assert not (tmp_path / "report.html").exists()
