@@ -31,3 +31,11 @@ def test_layers_point_one_way():
                  if lib in LIBRARIES and layer[n["id"]] in ALLOWED
                  and layer[n["id"]] != LIBRARIES[lib]]
     assert misplaced == []
+
+
+def test_this_repository_passes_its_own_gate():
+    """`advisor check .` with the gate of this repository's pyproject.toml (DESIGN's layering as
+    contracts) passes: run here so that .ci/run installs once and runs the README command only."""
+    run = advisor("check", REPO, "--no-cache", "-q")
+    assert run.code == 0, run.out + run.err
+    assert "advisor check passed" in run.out
