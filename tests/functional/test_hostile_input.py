@@ -321,12 +321,14 @@ def _graphviz() -> str | None:
 
 
 def test_dot_output_is_valid_graphviz_with_every_name_intact(runs):
-    """Graphviz reads every quoted name back exactly (in an ID only \\" is an escape, so the
-    doubled backslashes of a name stay doubled in the node's name)."""
+    """Graphviz reads every quoted name back as ``reports.dot.node_id`` writes it (in an ID only
+    \\" is an escape: doubled backslashes stay doubled, control characters stay escapes)."""
+    from reports.dot import node_id
+
     binary = _graphviz()
     if binary is None:
         pytest.skip("no Graphviz binary (dot or graphviz-pure)")
-    ids = {n["id"].replace("\\", "\\\\") for n in json.loads(runs.graph_json.out)["nodes"]}
+    ids = {node_id(n["id"]) for n in json.loads(runs.graph_json.out)["nodes"]}
     proc = subprocess.run([binary, "-Tsvg"], input=runs.graph_dot.out.encode("utf-8"),
                           capture_output=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr

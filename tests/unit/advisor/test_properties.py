@@ -19,7 +19,7 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.export import graph_document, to_dot, to_json
+from advisor.export import graph_document, to_json
 from advisor.graph import build_graph
 from analyzers.facts import (
     CONDITIONAL,
@@ -33,6 +33,7 @@ from analyzers.facts import (
     ModuleFacts,
     ParsedSource,
 )
+from reports.dot import to_dot
 
 SETTINGS = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -221,31 +222,3 @@ def test_same_code_base_in_any_order_gives_identical_exports(facts, rnd: random.
         again = graph_document(build_graph(shuffled), build_graph(shuffled).edges, level)
         assert to_json(first) == to_json(again)
         assert to_dot(first) == to_dot(again)
-
-
-name_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00")
-
-
-def _dot_ids(text: str) -> list[str]:
-    """The quoted IDs of a DOT text, as Graphviz reads them (only \\" is an escape in an ID;
-    this export also doubles backslashes so that no ID can end in an escaping backslash)."""
-    import re
-
-    return [m.replace('\\"', '"') for m in re.findall(r'"((?:[^"\\]|\\.)*)"', text, re.DOTALL)]
-
-
-@SETTINGS
-@given(st.lists(st.text(name_chars, min_size=1, max_size=10), min_size=1, max_size=6,
-                unique=True))
-def test_dot_quotes_any_node_name(names):
-    document = {"nodes": [{"id": n, "path": n + ".py"} for n in names],
-                "edges": [{"source": names[0], "target": n, "weight": 1.0, "kinds": ["import"],
-                           "tags": []} for n in names[1:]]}
-    text = to_dot(document)
-    ids = _dot_ids(text.split("\n", 4)[4])  # after the fixed header lines
-    expected = []
-    for n in names:
-        expected += [n.replace("\\", "\\\\"), (n + ".py").replace("\\", "\\\\")]
-    for n in names[1:]:
-        expected += [names[0].replace("\\", "\\\\"), n.replace("\\", "\\\\"), "1"]
-    assert ids == expected

@@ -17,10 +17,10 @@ from reports.diagrams import (
     Link,
     Node,
     cap_graph,
-    dot_string,
     find_renderer,
     to_dot,
 )
+from reports.terminal import printable
 from tests.unit.reports.documents import IMG, QUOTES, SCRIPT
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 10 10">'
@@ -51,13 +51,26 @@ def executable(path, text: str) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("plain", '"plain"'), ('q"uote', '"q\\"uote"'), ("back\\slash", '"back\\\\slash"'),
-    ("two\nlines", '"two\\nlines"'), ("tab\there", '"tab here"'),
-    ("\\N \\G \\l", '"\\\\N \\\\G \\\\l"'),
+@pytest.mark.parametrize("name, shown", [
+    ("plain", "plain"), ('q"uote', '"q\\"uote"'), ("back\\slash", '"back\\\\slash"'),
+    ("two\nlines", '"two\\\\nlines"'), ("tab\there", '"tab\\\\there"'),
+    ("\\N \\G \\l", '"\\\\N \\\\G \\\\l"'), ("esc\x1b[2J", '"esc\\\\x1b[2J"'),
+    ("rlo\u202e", '"rlo\\\\u202e"'), ("<b>x</b>", '"<b>x</b>"'),
 ])
-def test_dot_strings_are_quoted_literally(text, expected):
-    assert dot_string(text) == expected
+def test_labels_show_names_literally_on_one_line(name, shown):
+    """Quoted by the graphviz package; a control character is shown as its escape (not a line
+    break, not a terminal escape); no escString directive, no HTML label."""
+    dot, titles = to_dot(Graph("g", [Node(name, 1.0)], []))
+    assert f"\tn0 [label={shown} " in dot
+    assert titles["n0"] == printable(name) and "\n" not in titles["n0"]
+
+
+def test_a_name_never_ends_the_label_line():
+    g = Graph("g", [Node("a\n::warning::x\r\x1b]0;t\x07", 5.0, detail="12 modules")], [])
+    dot, _ = to_dot(g)
+    assert len(dot.splitlines()) == 6 and "\x1b" not in dot and "\r" not in dot
+    # escaped control characters, then one real break: the detail on line 2
+    assert 'label="a\\\\n::warning::x\\\\r\\\\x1b]0;t\\\\x07\\n12 modules"' in dot
 
 
 def test_names_appear_only_inside_quoted_labels_with_synthetic_ids():
@@ -67,7 +80,7 @@ def test_names_appear_only_inside_quoted_labels_with_synthetic_ids():
     outside = re.sub(r'"(?:[^"\\]|\\.)*"', '""', dot)  # drop every quoted string
     for name in names:
         assert name not in outside
-    assert re.findall(r"^(n\d+) \[", dot, re.MULTILINE) == ["n0", "n1", "n2", "n3"]
+    assert re.findall(r"^\t(n\d+) \[", dot, re.MULTILINE) == ["n0", "n1", "n2", "n3"]
     assert sorted(titles[f"n{i}"] for i in range(4)) == sorted(names)
     assert titles["n0->n1"].startswith(f"{SCRIPT} \u2192 {IMG}")
 
@@ -162,10 +175,13 @@ def test_the_installed_graphviz_draws_hostile_labels_as_text():
     renderer = find_renderer()
     if renderer is None:
         pytest.skip("no Graphviz (dot or graphviz-pure) installed")
-    g = Graph("hostile", [Node(SCRIPT, 10), Node(IMG, 5), Node(QUOTES, 1)],
-              [Link(SCRIPT, IMG, 2), Link(IMG, QUOTES, 1)])
+    bell = "a\n::warning::x\x1b]0;t\x07\u202e"
+    g = Graph("hostile", [Node(SCRIPT, 10), Node(IMG, 5), Node(QUOTES, 1), Node(bell, 1)],
+              [Link(SCRIPT, IMG, 2), Link(IMG, QUOTES, 1), Link(QUOTES, bell, 1)])
     d = DiagramMaker(renderer).draw(g)
     assert d.svg is not None, d.note
+    assert not set(d.svg) & set("\x1b\x07\u202e") and "\n::warning" not in d.svg
+    assert "a\\n::warning::x\\x1b]0;t\\x07\\u202e" in d.svg  # shown, as text and title
     assert SCRIPT not in d.svg and IMG not in d.svg
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in d.svg
     assert d.svg.count("<text") >= 3 and "<script" not in d.svg
