@@ -1,0 +1,1 @@
+"""HTTP layer (FastAPI). Versioned routers live in ``crm.api.v1``."""

@@ -1,0 +1,1 @@
+"""Cross-cutting plumbing: configuration, database session, security, errors, e-mail."""

@@ -1,0 +1,1 @@
+"""Data access: queries live here so services read as business rules."""

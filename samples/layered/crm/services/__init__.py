@@ -1,0 +1,1 @@
+"""Business rules, one module per area; services call each other, never the API layer."""
