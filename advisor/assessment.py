@@ -6,6 +6,8 @@ re-analysis. Keys listed in DESIGN.md keep their meaning within a major schema v
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from advisor import __version__
 from advisor.analysis import Analysis, section_location
 from advisor.export import edge_dict
@@ -16,15 +18,25 @@ SCHEMA_VERSION = "1.0"
 def build_assessment(analysis: Analysis) -> dict:
     facts, graph = analysis.facts, analysis.graph
     from advisor.contexts import parse_contexts, propose_contexts
+    from advisor.readiness.partition import package_pins
     from advisor.signals import parse_signals
+    from advisor.verdict import parse_verdict
 
     raw = analysis.config.raw
     where = section_location(analysis.config)  # "<file> [tool.advisor.{}]"
-    proposal = propose_contexts(graph, parse_contexts(raw.get("contexts"), where.format("contexts")),
+    context_config = parse_contexts(raw.get("contexts"), where.format("contexts"))
+    if parse_verdict(raw.get("verdict"), where.format("verdict")).contexts == "packages":
+        taken = {name for name, _ in context_config.pins}  # the user's own pins come first
+        context_config = replace(context_config, pins=context_config.pins + tuple(
+            pin for pin in package_pins(graph) if pin[0] not in taken))
+    proposal = propose_contexts(graph, context_config,
                                 parse_signals(raw.get("signals"), where.format("signals")),
                                 history=analysis.history)
+    support = support_of(graph, proposal)
+    proposal = judged_proposal(graph, proposal, support)
     context_of = proposal.context_of()
-    readiness, recommendation = readiness_sections(analysis, context_of, where)
+    readiness, recommendation, judgement = readiness_sections(analysis, context_of, where,
+                                                               support)
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -52,15 +64,46 @@ def build_assessment(analysis: Analysis) -> dict:
         "contexts": contexts_section(graph, proposal),
         "readiness": readiness,
         "recommendation": recommendation,
+        "judgement": judgement,
     }
 
 
-def readiness_sections(analysis: Analysis, proposed: dict[str, str],
-                       where: str = "[tool.advisor.{}]") -> tuple[dict, dict]:
-    """The ``readiness`` and ``recommendation`` sections (checklist, verdict, plan, contracts).
+def support_of(graph, proposal) -> frozenset[str]:
+    """Tests, fixtures and migrations: by path, plus those the proposal set aside."""
+    from advisor.data_ownership import is_support_module
 
-    They judge the contexts ``[tool.advisor.verdict] contexts`` names: the declared domain
-    packages (default) or the ``proposed`` ones."""
+    by_path = {n for n, m in graph.modules.items() if is_support_module(m.path)}
+    return frozenset(by_path | set(getattr(proposal, "support", ())))
+
+
+def judged_proposal(graph, proposal, support):
+    """The proposal without contexts that hold no application line (an empty package, a
+    context of tests only): those are never contexts, candidates or cards."""
+    lines = {c.name: sum(graph.modules[m].lines for m in c.modules if m not in support)
+             for c in proposal.contexts}
+    keep = {name for name, n in lines.items() if n > 0}
+    if len(keep) == len(proposal.contexts):
+        return proposal
+    contexts = tuple(replace(c, depends_on=tuple(d for d in c.depends_on if d[0] in keep))
+                     for c in proposal.contexts if c.name in keep)
+    assignments = []
+    for a in proposal.assignments:
+        if a.context is not None and a.context not in keep:
+            a = replace(a, context=None, placed_by="unassigned")
+        if getattr(a, "attributed", None) not in (None, *keep):
+            a = replace(a, attributed=None)
+        assignments.append(a)
+    return replace(proposal, contexts=contexts, assignments=tuple(assignments))
+
+
+def readiness_sections(analysis: Analysis, partition: dict[str, str],
+                       where: str = "[tool.advisor.{}]", support=None
+                       ) -> tuple[dict, dict, dict]:
+    """The ``readiness``, ``recommendation`` and ``judgement`` sections (checklist, verdict,
+    plan, contracts, and the per-context facts they all read).
+
+    They judge ``partition`` (module -> context), the contexts the document shows; the declared
+    packages only add ``recommendation.partition_notes`` where they disagree with it."""
     from advisor.contract_export import (
         export_document,
         gate_toml,
@@ -69,18 +112,20 @@ def readiness_sections(analysis: Analysis, proposed: dict[str, str],
     )
     from advisor.data_ownership import data_document
     from advisor.plan import GATE_FILE, IMPORTLINTER_FILE, recommendation
-    from advisor.readiness import build_inputs, evaluate, parse_config
-    from advisor.readiness.partition import package_partition
+    from advisor.readiness import SPECS, build_inputs, evaluate, parse_config
+    from advisor.readiness.partition import package_partition, partition_notes
+    from advisor.readiness.registry import thresholds
     from advisor.verdict import decide, parse_verdict
 
     raw = analysis.config.raw
+    graph = analysis.graph
     config = parse_config(raw.get("readiness"), where.format("readiness"))
     verdict_config = parse_verdict(raw.get("verdict"), where.format("verdict"))
-    partition = (package_partition(analysis.graph) if verdict_config.contexts == "packages"
-                 else dict(proposed))
-    inputs = build_inputs(analysis.graph, partition, history=analysis.history,
+    inputs = build_inputs(graph, partition, history=analysis.history,
                           operations=analysis.operations, ownership=analysis.ownership,
-                          min_commits=config.min_commits, heavy_libraries=config.heavy_libraries)
+                          min_commits=config.min_commits, heavy_libraries=config.heavy_libraries,
+                          support=support,
+                          owner_share=thresholds(SPECS["org.ownership"], config)["share"])
     checklist = evaluate(inputs, config)
     decision = decide(inputs, checklist, verdict_config)
     readiness = checklist.doc()
@@ -89,14 +134,16 @@ def readiness_sections(analysis: Analysis, proposed: dict[str, str],
     readiness["data_ownership"] = data_document(inputs.data)
     if not inputs.history_ok:
         readiness["notes"] = [inputs.history_note()]
-    rec = recommendation(decision, inputs, checklist)
+    notes = partition_notes(inputs.partition, package_partition(graph),
+                            {n: m.lines for n, m in graph.modules.items()}, inputs.support)
+    rec = recommendation(decision, inputs, checklist, notes)
     contracts = propose(inputs)
     rec["contracts"] = {
         "proposed": export_document(contracts),
         "files": {GATE_FILE: gate_toml(inputs, contracts),
                   IMPORTLINTER_FILE: importlinter_ini(inputs, contracts)},
     }
-    return readiness, rec
+    return readiness, rec, inputs.judgement.doc()
 
 
 def contexts_section(graph, proposal) -> list[dict]:

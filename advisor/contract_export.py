@@ -20,7 +20,6 @@ import json
 from dataclasses import dataclass, replace
 
 from advisor.data_ownership import is_support_module
-from advisor.readiness.boundaries import breaking_edges
 from advisor.readiness.inputs import STRING, Inputs
 
 
@@ -99,7 +98,7 @@ def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> C
 def propose(inp: Inputs) -> list[Contract]:
     labels = _labels_under(inp)
     roots = {c: context_roots(inp, c, labels) for c in inp.contexts}
-    cuts = {pair for cyc in inp.context_cycles for pair in breaking_edges(inp, cyc)}
+    cuts = {pair for cyc in inp.judgement.cycles for pair in cyc.cut}
     contracts = []
     for c in inp.contexts:
         banned = sorted(d for d in inp.contexts if d != c and ((c, d) not in inp.context_edges
@@ -163,8 +162,8 @@ def gate_toml(inp: Inputs, contracts: list[Contract] | None = None) -> str:
            "# pyproject.toml (or pass with 'advisor check --config'). Contracts marked",
            "# 'breaks today' need a baseline first: advisor baseline PATH.",
            "[tool.advisor.gate]"]
-    if inp.context_cycles:
-        out.append(f"# breaks today: {len(inp.context_cycles)} cycle(s) between contexts "
+    if inp.judgement.cycles:
+        out.append(f"# breaks today: {len(inp.judgement.cycles)} cycle(s) between contexts "
                    "(baseline them)")
     out += ['context-cycles = "error"',
             "# a project package that wires its domain packages together forms package cycles",

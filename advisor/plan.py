@@ -10,10 +10,9 @@ replicate its data -> route traffic -> extract.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
 
-from advisor.data_ownership import KERNEL, is_support_module, label, write_doc
-from advisor.readiness.boundaries import breaking_edges, cycle_name, module_cuts
+from advisor.data_ownership import KERNEL, label, write_doc
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import MEASURED, Checklist, Evidence
 from advisor.verdict import EXTRACT, MODULARIZE, Candidate, Decision
@@ -43,31 +42,31 @@ def _at(inp: Inputs, e) -> str:
 
 # --- what to fix ------------------------------------------------------------------------------
 def cycle_step(inp: Inputs) -> dict | None:
-    if not inp.context_cycles and not inp.tangles:
+    j = inp.judgement
+    if not j.cycles and not j.tangles:
         return None
     parts, evidence = [], []
-    for cyc in inp.context_cycles:
+    for cyc in j.cycles:
         cuts = []
-        for a, b in breaking_edges(inp, cyc):
-            es = sorted(inp.context_edges[a, b], key=lambda e: (-e.weight, e.source))
+        for a, b in cyc.cut:
+            es = sorted(j.links[a, b], key=lambda e: (-e.weight, e.source))
             cuts.append(f"{a} -> {b} (" + ", ".join(
                 f"{e.source} -> {e.target} at {_at(inp, e)}" for e in es[:3]) + ")")
             evidence += [Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
                                   f"cut {e.source} -> {e.target}") for e in es[:3]]
-        parts.append(f"contexts {cycle_name(cyc)}: " + "; ".join(f"cut {c}" for c in cuts))
-    for scc in inp.tangles:
-        cuts = module_cuts(inp, scc)
-        names = sorted({label(inp.partition[m]) for m in scc})
-        parts.append(f"module cycle {{{', '.join(scc)}}} across {', '.join(names)}: cut "
-                     + ", ".join(f"{e.source} -> {e.target} ({_at(inp, e)}"
-                                 + (", lazy" if "lazy" in e.tags else "") + ")" for e in cuts))
+        parts.append(f"contexts {cyc.name}: " + "; ".join(f"cut {c}" for c in cuts))
+    for t in j.tangles:
+        parts.append(f"module cycle {{{', '.join(t.modules)}}} across {', '.join(t.contexts)}: "
+                     "cut " + ", ".join(f"{e.source} -> {e.target} ({_at(inp, e)}"
+                                        + (", lazy" if "lazy" in e.tags else "") + ")"
+                                        for e in t.cut))
         evidence += [Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
-                              f"cut {e.source} -> {e.target}") for e in cuts]
+                              f"cut {e.source} -> {e.target}") for e in t.cut]
     return _step("Break the dependency cycles between contexts",
                  "Invert or remove the lighter direction (an event, or a callback interface the "
                  "lower context owns). " + " | ".join(parts), evidence, item="bound.cycles",
-                 cycles=[list(c) for c in inp.context_cycles],
-                 module_cycles=[list(t) for t in inp.tangles])
+                 cycles=[list(c.contexts) for c in j.cycles],
+                 module_cycles=[list(t.modules) for t in j.tangles])
 
 
 def shared_table_step(inp: Inputs) -> dict | None:
@@ -130,57 +129,62 @@ _SPECIFIC = {"bound.cycles": cycle_step, "bound.data_ownership": shared_table_st
 
 
 def fixes(inp: Inputs, checklist: Checklist) -> list[dict]:
-    """Failing items as steps: boundary work first (it is what modularizing means), then
-    operations and ownership; within each tier, most lost points first."""
+    """Boundary work first (it is what modularizing means), then operations and ownership;
+    within each tier, most lost points first. The boundary steps come from the judgement
+    model: a cycle, a shared table, a spanning transaction or a crossing foreign key is a step
+    whatever its item's weight (a switched-off item only moves it to the end of its tier).
+    The other steps are the failing measured items."""
     def tier(item) -> int:
         return 0 if item.group == "boundaries" else 1
 
+    by_id = {i.id: i for i in checklist.items}
+    steps = []
+    for item_id, make in _SPECIFIC.items():
+        step = make(inp)
+        if step is not None:
+            item = by_id.get(item_id)
+            step["lost_points"] = round(item.lost, 3) if item else 0.0
+            step["tier"] = 0
+            steps.append(step)
     failing = sorted((i for i in checklist.items if i.status == MEASURED and i.score < 0.8
+                      and i.id not in _SPECIFIC
                       and (i.group in _FIXABLE or i.id == "org.ownership")),
                      key=lambda i: (tier(i), -i.lost, i.id))
-    steps = []
     for item in failing:
         if tier(item) and sum(1 for s in steps if s.get("tier") == 1) >= _FIX_CAP:
             break
-        make = _SPECIFIC.get(item.id)
-        step = make(inp) if make else None
         if item.id == "bound.enforced":
             step = contract_step(inp)
-        if step is None:
+        else:
             step = _step(f"{item.title}: {item.advice}", item.summary, item.evidence,
                          item=item.id)
         step["lost_points"] = round(item.lost, 3)
         step["tier"] = tier(item)
         steps.append(step)
-    return steps
+    order = list(_SPECIFIC)
+    return sorted(steps, key=lambda s: (s["tier"], -s["lost_points"],
+                                        order.index(s["item"]) if s["item"] in order
+                                        else len(order), s["item"]))
 
 
 # --- extraction -------------------------------------------------------------------------------
 def api_surface(inp: Inputs) -> dict[str, list[dict]]:
     """Context -> symbols other contexts (and the kernel) use today, with use counts."""
-    try:
-        from advisor.contexts import api_surface as surface
-        from advisor.graph import Resolver
-    except ImportError:  # pragma: no cover - the clustering module ships with advisor
-        return {}
-    context_of = {m: c for m, c in inp.partition.items() if c is not None}
-    app = {n: m for n, m in inp.graph.modules.items() if not is_support_module(m.path)}
-    graph = replace(inp.graph, modules=app,
-                    edges=tuple(e for e in inp.graph.edges if e.source in app and e.target in app))
-    found = surface(graph, context_of, Resolver(app))
     return {c: [{"module": s.module, "symbol": s.symbol, "uses": s.uses,
-                 "used_by": list(s.used_by)} for s in symbols] for c, symbols in found.items()}
+                 "used_by": list(s.used_by)} for s in k.api_surface]
+            for c, k in inp.judgement.contexts.items() if k.api_surface}
 
 
 def edges_to_cut(inp: Inputs, c: str) -> list[dict]:
-    edges = [e for (a, b), es in inp.context_edges.items() if c in (a, b) for e in es]
+    k = inp.judgement.contexts[c]
+    edges = k.edges_out + k.edges_in
     return [{"source": e.source, "target": e.target, "kinds": list(e.kinds), "weight": e.weight,
              "path": inp.path_of(e.source), "lines": list(e.lines)}
             for e in sorted(edges, key=lambda e: (-e.weight, e.source, e.target))]
 
 
 def data_to_split(inp: Inputs, c: str) -> dict:
-    data = inp.data.contexts.get(c)
+    data = inp.judgement.contexts[c].data
     if data is None:
         return {"tables": [], "foreign_writes": [], "writes_elsewhere": [], "foreign_keys": []}
     return {"tables": list(data.tables),
@@ -195,7 +199,8 @@ def strangler_plan(inp: Inputs, k: Candidate, surface: list[dict]) -> list[dict]
     cut = edges_to_cut(inp, c)
     data = data_to_split(inp, c)
     uses = sum(s["uses"] for s in surface)
-    cycles = [cyc for cyc in inp.context_cycles if c in cyc]
+    cycles = [cyc.contexts for cyc in inp.judgement.cycles if c in cyc.contexts]
+    judged = inp.judgement.contexts[c]
     steps = [
         _step(f"Enforce the {c} boundary inside the monolith",
               f"Add the generated '{c}' contracts ({GATE_FILE}: what {c} may not depend on and "
@@ -203,8 +208,10 @@ def strangler_plan(inp: Inputs, k: Candidate, surface: list[dict]) -> list[dict]
               "'advisor check' required in CI, so no new dependency on its internals appears.",
               item="bound.enforced", files=[GATE_FILE, IMPORTLINTER_FILE]),
         _step(f"Break the cycles involving {c}",
-              ("; ".join(" <-> ".join(cyc) for cyc in cycles) + ": invert the lighter direction")
-              if cycles else f"none today: {c} is in no dependency cycle; keep it so",
+              ("; ".join([" <-> ".join(cyc) for cyc in cycles] + [
+                  f"cut {e.source} -> {e.target} ({_at(inp, e)})" for e in judged.cut[:6]])
+               + ": invert the lighter direction")
+              if judged.in_cycle else f"none today: {c} is in no dependency cycle; keep it so",
               item="bound.cycles"),
         _step(f"Introduce the {c} interface",
               f"{len(surface)} symbol(s) of {c} are used from outside it ({uses} uses): "
@@ -251,11 +258,24 @@ def _ops_gaps(checklist: Checklist, cap: int = 3) -> list[str]:
     return [_GAP_NAMES.get(i.id, i.title.lower()) for i in gaps[:cap]]
 
 
+COVERAGE = 0.7  # below this share of application lines inside contexts, the summary says so
+
+
+def coverage(inp: Inputs) -> str:
+    """A clause for the summary when the contexts hold less than COVERAGE of the code."""
+    j = inp.judgement
+    if j.share >= COVERAGE or not j.app_lines:
+        return ""
+    return (f"; only {j.share:.0%} of the application lines ({j.context_lines:,}) are inside "
+            "these contexts, the rest is shared kernel or code no context claims, so this "
+            "judgement covers a minority of the code")
+
+
 def summary(decision: Decision, inp: Inputs, checklist: Checklist, steps: list[dict]) -> str:
     n = len(inp.contexts)
     names = ", ".join(inp.contexts) if n <= 6 else ", ".join(inp.contexts[:6]) + ", ..."
     size = (f"{inp.app_lines:,} lines of application code in {n} context(s)"
-            + (f" ({names})" if n else ""))
+            + (f" ({names})" if n else "") + coverage(inp))
     ops = checklist.group_score("operations")
     ops_text = f"operations score {ops:.0%}" if ops is not None else "operations unknown"
     gaps = _ops_gaps(checklist)
@@ -272,10 +292,14 @@ def summary(decision: Decision, inp: Inputs, checklist: Checklist, steps: list[d
                 "data, route traffic, then extract.")
     if decision.verdict == MODULARIZE:
         facts = []
-        involved = sorted({c for cyc in inp.context_cycles for c in cyc})
-        if involved:
-            facts.append(f"{len(involved)} of {n} contexts are caught in dependency cycles ("
-                         + "; ".join(cycle_name(c) for c in inp.context_cycles) + ")")
+        j = inp.judgement
+        if j.involved:
+            across = Counter(", ".join(t.contexts) for t in j.tangles)
+            cited = [c.name for c in j.cycles] + [
+                f"{n_} module cycle{'s' if n_ > 1 else ''} across {labels}"
+                for labels, n_ in sorted(across.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+            facts.append(f"{len(j.involved)} of {n} contexts are caught in dependency cycles ("
+                         + "; ".join(cited) + ")")
         shared = inp.data.contested_tables()
         if shared:
             table, by = next(iter(shared.items()))
@@ -300,8 +324,10 @@ def summary(decision: Decision, inp: Inputs, checklist: Checklist, steps: list[d
             "revisit when teams, scaling needs or specialised technology appear.")
 
 
-def recommendation(decision: Decision, inp: Inputs, checklist: Checklist) -> dict:
-    """The ``recommendation`` section of the assessment document."""
+def recommendation(decision: Decision, inp: Inputs, checklist: Checklist,
+                   partition_notes: tuple[str, ...] = ()) -> dict:
+    """The ``recommendation`` section of the assessment document. ``partition_notes``: where
+    the judged contexts disagree with the declared packages (at most three lines)."""
     surfaces = api_surface(inp)
     candidates = []
     for k in decision.candidates:
@@ -328,6 +354,8 @@ def recommendation(decision: Decision, inp: Inputs, checklist: Checklist) -> dic
         "summary": summary(decision, inp, checklist, steps),
         "rule": decision.rule,
         "reasons": list(decision.reasons),
+        "blockers": list(decision.blockers),
+        "partition_notes": list(partition_notes)[:3],
         "separable_contexts": list(decision.separable),
         "candidates": candidates,
         "plan": steps,

@@ -41,9 +41,16 @@ summary cites every reason that applies):
    plan: enforce its boundary with a contract the gate checks, break its cycles, introduce its
    interface, move or replicate its data, route traffic, extract.
 
+Every input above comes from the judgement model (``advisor.judgement``), never from another
+checklist item's result: switching an item off or reweighting it moves the group scores, not
+what the candidates' reasons and blockers say. ``Decision.blockers`` holds the reasons that
+are facts (no clean context, CI without tests, small, one team, too few contexts), apart from
+the score thresholds.
+
 All thresholds live in ``[tool.advisor.verdict]``; unknown keys are errors. ``contexts``
-chooses what the checklist and the verdict judge: ``"packages"`` (default) the declared domain
-packages (``advisor.readiness.partition``), ``"proposed"`` the contexts the clustering proposes.
+chooses how the one partition is drawn (the report shows the same one): ``"proposed"``
+(default) the contexts the clustering proposes; ``"packages"`` pins each declared domain
+package (``advisor.readiness.partition``) as a context and clusters the rest around them.
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from typing import Any
 
 from advisor.errors import ConfigError
 from advisor.fields import MAX_COUNT, real, whole
-from advisor.readiness.forces import heavy_usage, scaling_units
+from advisor.judgement import ContextJudgement, Judgement
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Checklist, clamp
 
@@ -83,7 +90,7 @@ class VerdictConfig:
     min_operations: float = 0.5
     min_boundaries: float = 0.5
     min_benefit: float = 0.3
-    contexts: str = "packages"  # judge the declared domain packages, or the proposed contexts
+    contexts: str = "proposed"  # the proposed contexts, or each declared package pinned
 
 
 def parse_verdict(raw: Any, where: str = "[tool.advisor.verdict]") -> VerdictConfig:
@@ -102,7 +109,7 @@ def parse_verdict(raw: Any, where: str = "[tool.advisor.verdict]") -> VerdictCon
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + "; ".join(
                 f"{k} ({doc}, default {d})" for k, (doc, d) in _KEYS.items())
-                + "; contexts (packages or proposed, default packages)")
+                + "; contexts (proposed or packages, default proposed)")
         default = _KEYS[key][1]
         values[key] = whole(value, key, where, 0, MAX_COUNT) if isinstance(default, int) \
             else real(value, key, where, 0, 1)
@@ -129,6 +136,7 @@ class Decision:
     reasons: tuple[str, ...]  # the deciding evidence, in words with numbers
     candidates: tuple[Candidate, ...]  # best first
     separable: tuple[str, ...] = ()
+    blockers: tuple[str, ...] = ()  # the reasons that are facts, not score thresholds
 
 
 def _mean(parts: dict[str, float], weights: dict[str, float]) -> float:
@@ -136,23 +144,15 @@ def _mean(parts: dict[str, float], weights: dict[str, float]) -> float:
     return sum(weights[k] * v for k, v in parts.items()) / total if total else 0.0
 
 
-def _context_weight(inp: Inputs, c: str) -> float:
-    return sum(e.weight for e in inp.graph.edges if c in (inp.partition.get(e.source),
-                                                          inp.partition.get(e.target)))
-
-
-def candidate(inp: Inputs, checklist: Checklist, c: str, scaling: dict, confined: dict,
-              owners: dict[str, str], involved: set[str]) -> Candidate:
-    others = len(inp.contexts) - 1
-    data = inp.data.contexts.get(c)
-    out_w = sum(e.weight for (a, _), es in inp.context_edges.items() if a == c for e in es)
-    in_w = sum(e.weight for (_, b), es in inp.context_edges.items() if b == c for e in es)
-    total = _context_weight(inp, c)
-    dependents = inp.dependents(c)
+def candidate(j: Judgement, k: ContextJudgement) -> Candidate:
+    """Benefit and ease of extracting context ``k``, from the judgement model only."""
+    c, others = k.name, len(j.contexts) - 1
+    data = k.data
     ease: dict[str, float] = {
-        "coupling": 1 - clamp(((in_w + out_w) / total if total else 0.0) / 0.5),
-        "fan_in": 1 - len(dependents) / others if others else 1.0,
-        "cycles": 0.0 if c in involved else 1.0,
+        "coupling": 1 - clamp(((k.in_weight + k.out_weight) / k.weight if k.weight else 0.0)
+                              / 0.5),
+        "fan_in": 1 - len(k.dependents) / others if others else 1.0,
+        "cycles": 0.0 if k.in_cycle else 1.0,
     }
     reasons, blockers = [], []
     if data is not None:
@@ -176,45 +176,34 @@ def candidate(inp: Inputs, checklist: Checklist, c: str, scaling: dict, confined
                            "cross-context foreign keys")
         elif data.clean:
             reasons.append("holds no tables and writes nobody else's")
-    if c in involved:
-        partners = sorted({x for cyc in inp.context_cycles if c in cyc for x in cyc} - {c})
-        blockers.append("in a dependency cycle" + (f" with {', '.join(partners)}"
-                                                   if partners else " across contexts"))
+    if k.in_cycle:
+        blockers.append("in a dependency cycle" + (f" with {', '.join(k.cycle_partners)}"
+                                                   if k.cycle_partners else " across contexts"))
     else:
         reasons.append("in no dependency cycle")
-    reasons.append("no other context depends on it" if not dependents else
-                   f"{len(dependents)} context(s) depend on it ({', '.join(dependents)})")
-    if inp.history_ok:
-        cross = inside = 0
-        for co in inp.history.co_changes:
-            a, b = inp.path_context.get(co.path_a), inp.path_context.get(co.path_b)
-            if c in (a, b) and a is not None and b is not None:
-                cross += co.commits if a != b else 0
-                inside += co.commits if a == b else 0
-        if cross + inside:
-            ease["cochange"] = 1 - clamp(cross / (cross + inside) / 0.5)
+    reasons.append("no other context depends on it" if not k.dependents else
+                   f"{len(k.dependents)} context(s) depend on it ({', '.join(k.dependents)})")
+    if k.cochange is not None and sum(k.cochange):
+        inside, across = k.cochange
+        ease["cochange"] = 1 - clamp(across / (inside + across) / 0.5)
     benefit: dict[str, float] = {}
-    churn = checklist.item("forces.churn")
-    if churn is not None and churn.score is not None:
-        share = churn.facts["shares"].get(c, 0.0)
-        benefit["churn"] = clamp(share * len(inp.contexts) / 2)
-        if share * len(inp.contexts) >= 1.25:
-            reasons.append(f"changes most often ({share:.0%} of the context changes)")
-    ownership = checklist.item("org.ownership")
-    if ownership is not None and ownership.score is not None:
-        benefit["ownership"] = 1.0 if c in ownership.facts.get("aligned", ()) else 0.0
-        if c in ownership.facts.get("aligned", ()):
-            reasons.append(f"its own owner: {owners[c]}")
-    benefit["scaling"] = 1.0 if c in scaling else 0.0
-    if c in scaling:
-        ev = scaling[c][0]
+    if k.churn_share is not None and len(j.contexts) >= 2:
+        benefit["churn"] = clamp(k.churn_share * len(j.contexts) / 2)
+        if k.churn_share * len(j.contexts) >= 1.25:
+            reasons.append(f"changes most often ({k.churn_share:.0%} of the context changes)")
+    if j.owner_source and len(j.contexts) >= 2:
+        benefit["ownership"] = 1.0 if k.own_owner else 0.0
+        if k.own_owner:
+            reasons.append(f"its own owner: {k.owner}")
+    benefit["scaling"] = 1.0 if k.scaling else 0.0
+    if k.scaling:
+        ev = k.scaling[0]
         reasons.append(f"scales on its own (own queue/worker: {ev.path}:{ev.line})")
-    libs = sorted(lib for lib, ctx in confined.items() if ctx == c)
-    benefit["technology"] = 1.0 if libs else 0.0
-    if libs:
-        reasons.append(f"only it uses {', '.join(libs)}")
-    mean_lines = inp.app_lines / max(len(inp.contexts), 1)
-    benefit["size"] = clamp(inp.lines.get(c, 0) / (2 * mean_lines)) if mean_lines else 0.0
+    benefit["technology"] = 1.0 if k.libraries else 0.0
+    if k.libraries:
+        reasons.append(f"only it uses {', '.join(k.libraries)}")
+    mean_lines = j.app_lines / max(len(j.contexts), 1)
+    benefit["size"] = clamp(k.lines / (2 * mean_lines)) if mean_lines else 0.0
     e, b = _mean(ease, EASE_WEIGHTS), _mean(benefit, BENEFIT_WEIGHTS)
     return Candidate(c, round(b * e, 4), round(b, 4), round(e, 4), not blockers,
                      tuple(reasons), tuple(blockers),
@@ -222,26 +211,22 @@ def candidate(inp: Inputs, checklist: Checklist, c: str, scaling: dict, confined
                       **{f"benefit.{k}": round(v, 4) for k, v in benefit.items()}})
 
 
-def rank_candidates(inp: Inputs, checklist: Checklist) -> list[Candidate]:
-    scaling, _ = scaling_units(inp)
-    confined = {lib: next(iter(by)) for lib, by in heavy_usage(inp).items()
-                if len(by) == 1 and next(iter(by)) is not None}
-    ownership = checklist.item("org.ownership")
-    owners = dict(ownership.facts.get("owners", {})) if ownership else {}
-    cycles = checklist.item("bound.cycles")
-    involved = set(cycles.facts.get("involved", ())) if cycles else set()
-    ranked = [candidate(inp, checklist, c, scaling, confined, owners, involved)
-              for c in inp.contexts]
+def rank_candidates(inp: Inputs) -> list[Candidate]:
+    j = inp.judgement
+    ranked = [candidate(j, k) for k in j.contexts.values()]
     return sorted(ranked, key=lambda k: (not k.clean, -k.score, k.context))
 
 
 def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = None) -> Decision:
     cfg = config or VerdictConfig()
-    candidates = tuple(rank_candidates(inp, checklist))
+    candidates = tuple(rank_candidates(inp))
     separable = tuple(c for c in inp.contexts if inp.lines[c] >= cfg.min_context_lines)
 
+    blockers: list[str] = []  # the fact-based reasons, whatever the item weights
+
     def verdict(kind: str, rule: str, *reasons: str, first: str | None = None) -> Decision:
-        return Decision(kind, first, rule, tuple(reasons), candidates, separable)
+        return Decision(kind, first, rule, tuple(reasons), candidates, separable,
+                        tuple(blockers))
 
     small = []  # every reason to stay a monolith that applies; the first names the rule
     if inp.app_lines < cfg.min_lines:
@@ -260,14 +245,15 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
                                   + (f" ({', '.join(separable)})" if separable else "")
                                   + f": fewer than {cfg.min_contexts}, nothing to split along"))
     if small:
+        blockers += [why for _, why in small]
         return verdict(MONOLITH, small[0][0], *(why for _, why in small))
     ops = checklist.group_score("operations")
-    ci = checklist.item("ops.ci_tests")
     not_ready = []
     if ops is not None and ops < cfg.min_operations:
         not_ready.append(f"operations score {ops:.0%} (needs {cfg.min_operations:.0%})")
-    if ci is not None and ci.score is not None and ci.score < 1:
+    if inp.operations is not None and not inp.operations.ci_runs_tests:
         not_ready.append("CI does not run the tests")
+        blockers.append("operations not ready: CI does not run the tests")
     bounds = checklist.group_score("boundaries")
     clean = [k for k in candidates if k.clean]
     tangled = []
@@ -275,6 +261,8 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
         tangled.append(f"boundaries score {bounds:.0%} (needs {cfg.min_boundaries:.0%})")
     if not clean:
         tangled.append("no context is clean: every one is in a cycle or shares data")
+        blockers.insert(0, "boundaries tangled: no context is clean: every one is in a cycle "
+                           "or shares data")
     reasons = ([f"boundaries tangled: {'; '.join(tangled)}"] if tangled else []) + (
         [f"operations not ready: {'; '.join(not_ready)}"] if not_ready else [])
     if reasons:  # tangled boundaries name the rule: ready operations would not fix them

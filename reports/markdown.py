@@ -71,6 +71,8 @@ def render_markdown(document: dict, generated_at: str | None = None) -> str:
                                                   f"{md_code(s['top']['context'])})"
                                                   if s["top"] else ""))
     lines += [" · ".join(head), "", md_text(s["text"]), ""]
+    if s["notes"]:
+        lines += [f"> {md_text(n)}" for n in s["notes"]] + [""]
 
     candidates = view.candidates(document)
     lines.append("### Top candidates")
@@ -117,7 +119,9 @@ def render_markdown(document: dict, generated_at: str | None = None) -> str:
     lines.append("")
     lines.append(f"- {len(cycles)} import cycle{'s' if len(cycles) != 1 else ''}"
                  + (f" ({sum(len(as_list(c)) for c in cycles)} modules)" if cycles else ""))
-    lines.append(f"- {len(as_list(document.get('contexts')))} proposed contexts")
+    share = dict(s["facts"]).get("application lines in contexts")
+    lines.append(f"- {len(as_list(document.get('contexts')))} contexts"
+                 + (f", holding {md_text(share)} of the application lines" if share else ""))
     lines.append(f"- {fmt_number(integer(target.get('files_analyzed')))} files analysed, "
                  f"{fmt_number(integer(target.get('lines')))} lines; {skipped} skipped")
     lines.append("")

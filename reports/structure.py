@@ -1,8 +1,10 @@
 """Graph-shaped views of the document: units (contexts or packages), the links between them,
 their cycles, cycle breakers and the dependency structure matrix.
 
-Pure functions over the document's ``modules`` and ``dependencies``; no networkx (reports only
-need small graphs: tens of contexts, or the modules of one cycle).
+Pure functions over the document. The report finds no cycle and chooses no cut itself: the
+cycles drawn and the dependencies marked for cutting are the ones the document cites (its
+``judgement`` for contexts, ``metrics.cycles`` and ``metrics.cycle_breakers`` for modules), so
+the picture and the verdict never disagree. A document without them shows no red.
 """
 
 from __future__ import annotations
@@ -119,118 +121,86 @@ def unit_links(u: Units, index: ModuleIndex) -> dict[tuple[str, str], float]:
     return dict(sorted(out.items()))
 
 
-def strongly_connected(nodes: list[str], edges) -> list[list[str]]:
-    """Tarjan's SCCs, iterative; emitted sinks first (providers before their users)."""
-    succ: dict[str, list[str]] = {n: [] for n in nodes}
-    for a, b in edges:
-        if a in succ and b in succ:
-            succ[a].append(b)
-    for targets in succ.values():
-        targets.sort()
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    out: list[list[str]] = []
-    for start in sorted(succ):
-        if start in index:
-            continue
-        work = [(start, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = len(index)
-                stack.append(v)
-                on_stack.add(v)
-            recurse = False
-            for j in range(i, len(succ[v])):
-                w = succ[v][j]
-                if w not in index:
-                    work.append((v, j + 1))
-                    work.append((w, 0))
-                    recurse = True
-                    break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            if recurse:
-                continue
-            if low[v] == index[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp.append(w)
-                    if w == v:
-                        break
-                out.append(sorted(comp))
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[v])
+@dataclass
+class Judged:
+    """The document's judgement of its contexts, as far as diagrams need it."""
+
+    involved: set[str] = field(default_factory=set)  # contexts caught in a cycle
+    cut: set[tuple[str, str]] = field(default_factory=set)  # context links to cut
+    links: dict[tuple[str, str], float] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # providers first
+    contexts: dict[str, dict] = field(default_factory=dict)  # name -> its judgement entry
+    present: bool = False
+
+
+def judged(document: dict) -> Judged:
+    j = as_dict(document.get("judgement"))
+    if not j:
+        return Judged()
+    out = Judged(present=True, order=strings(j.get("order")))
+    for c in (as_dict(x) for x in as_list(j.get("contexts"))):
+        name = text(c.get("name"))
+        if name:
+            out.contexts[name] = c
+            if c.get("in_cycle") is True:
+                out.involved.add(name)
+    for lk in (as_dict(x) for x in as_list(j.get("links"))):
+        a, b = text(lk.get("source")), text(lk.get("target"))
+        if a and b and a != b:
+            out.links[(a, b)] = (number(lk.get("weight")) or 0.0) + out.links.get((a, b), 0.0)
+            if lk.get("cut") is True:
+                out.cut.add((a, b))
     return out
 
 
-def eades_order(nodes: list[str], weights: dict[tuple[str, str], float]) -> list[str]:
-    """An order in which most edge weight points forward (weighted Eades-Lin-Smyth): sinks go
-    last, sources first, then the node with the most outgoing minus incoming weight."""
-    remaining = set(nodes)
-    succ: dict[str, set[str]] = defaultdict(set)
-    pred: dict[str, set[str]] = defaultdict(set)
-    for (a, b) in weights:
-        if a in remaining and b in remaining and a != b:
-            succ[a].add(b)
-            pred[b].add(a)
-    left: list[str] = []
-    right: list[str] = []
-
-    def delta(v: str) -> float:
-        out_w = sum(weights[(v, w)] for w in succ[v] if w in remaining)
-        in_w = sum(weights[(w, v)] for w in pred[v] if w in remaining)
-        return out_w - in_w
-
-    while remaining:
-        changed = True
-        while changed:
-            changed = False
-            for v in sorted(remaining):
-                if not any(w in remaining for w in succ[v]):
-                    right.append(v)
-                    remaining.discard(v)
-                    changed = True
-                elif not any(w in remaining for w in pred[v]):
-                    left.append(v)
-                    remaining.discard(v)
-                    changed = True
-        if remaining:
-            v = max(sorted(remaining), key=delta)
-            left.append(v)
-            remaining.discard(v)
-    return left + right[::-1]
+def context_links(u: Units, index: ModuleIndex, j: Judged) -> dict[tuple[str, str], float]:
+    """The links the judgement weighed (framework strings included), else the module
+    dependencies summed per unit."""
+    if j.present and u.level == "context":
+        return {k: w for k, w in sorted(j.links.items()) if k[0] in u.members
+                and k[1] in u.members}
+    return unit_links(u, index)
 
 
-def feedback_edges(nodes: list[str], weights: dict[tuple[str, str], float]) -> list[tuple]:
-    """A small set of edges whose removal leaves no cycle, light edges preferred: the edges
-    pointing backward in ``eades_order``. Returns (source, target, weight), lightest first."""
-    order = {v: i for i, v in enumerate(eades_order(nodes, weights))}
-    back = [(a, b, w) for (a, b), w in weights.items()
-            if a in order and b in order and order[a] > order[b]]
-    return sorted(back, key=lambda e: (e[2], e[0], e[1]))
+@dataclass
+class ModuleCycles:
+    """The document's module cycles and the edges it suggests cutting (metrics)."""
+
+    members: set[str] = field(default_factory=set)
+    cut: set[tuple[str, str]] = field(default_factory=set)
 
 
-def context_map(u: Units, links: dict[tuple[str, str], float]) -> Graph:
-    """Units sized by lines. Red: units in a cycle, and the links whose removal would leave
-    no cycle (the suggested breakers; marking every link inside a big cycle says nothing)."""
-    cyclic = {n for comp in strongly_connected(u.names, links) if len(comp) > 1 for n in comp}
-    breakers = {(a, b) for a, b, _ in feedback_edges(u.names, links)}
+def module_cycles(document: dict) -> ModuleCycles:
+    out = ModuleCycles()
+    for c in as_list(get(document, "metrics", "cycles")):
+        names = strings(c)
+        if len(names) > 1:
+            out.members.update(names)
+    for b in (as_dict(x) for x in as_list(get(document, "metrics", "cycle_breakers"))):
+        for e in (as_dict(x) for x in as_list(b.get("cut"))):
+            if text(e.get("source")) and text(e.get("target")):
+                out.cut.add((text(e.get("source")), text(e.get("target"))))
+    return out
+
+
+def context_map(u: Units, links: dict[tuple[str, str], float], j: Judged | None = None
+                ) -> Graph:
+    """Units sized by lines. Red: the contexts the document's judgement finds in a cycle, and
+    the links it chose to cut (marking every link inside a big cycle says nothing)."""
+    j = j or Judged()
     nodes = [Node(n, float(u.lines[n]), f"{fmt_number(u.lines[n])} lines, "
-                  f"{len(u.members[n])} modules", n in cyclic) for n in u.names]
-    edges = [Link(a, b, w, (a, b) in breakers) for (a, b), w in links.items()]
+                  f"{len(u.members[n])} modules", n in j.involved) for n in u.names]
+    edges = [Link(a, b, w, (a, b) in j.cut) for (a, b), w in links.items()]
     title = "Context map" if u.level == "context" else "Package map"
     return Graph(title, nodes, edges)
 
 
-def context_internals(name: str, u: Units, index: ModuleIndex, limit: int = 15) -> Graph:
+def context_internals(name: str, u: Units, index: ModuleIndex, limit: int = 15,
+                      cycles: ModuleCycles | None = None) -> Graph:
     """The modules of one context and their dependencies; past ``limit`` modules, the most
-    connected ones inside the context (ties: the largest)."""
+    connected ones inside the context (ties: the largest). Red: modules of the document's
+    module cycles and the edges it suggests cutting."""
+    cycles = cycles or ModuleCycles()
     members = set(u.members.get(name, []))
     notes = []
     if len(members) > limit:
@@ -251,10 +221,8 @@ def context_internals(name: str, u: Units, index: ModuleIndex, limit: int = 15) 
     for d in index.deps:
         if d.source in members and d.target in members:
             weights[(short[d.source], short[d.target])] += d.weight
-    cyclic = {n for comp in strongly_connected(sorted(short.values()), weights)
-              if len(comp) > 1 for n in comp}
-    breakers = {(a, b) for a, b, _ in feedback_edges(sorted(short.values()), weights)}
-    nodes = [Node(short[m], float(index.lines.get(m, 0)), "", short[m] in cyclic)
+    breakers = {(short[a], short[b]) for a, b in cycles.cut if a in members and b in members}
+    nodes = [Node(short[m], float(index.lines.get(m, 0)), "", m in cycles.members)
              for m in sorted(members)]
     links = [Link(a, b, w, (a, b) in breakers) for (a, b), w in sorted(weights.items())]
     return Graph(f"Modules of {name}", nodes, links, notes)
@@ -272,15 +240,18 @@ def _common_prefix(names: list[str]) -> str:
     return ".".join(common)
 
 
-def dsm(u: Units, links: dict[tuple[str, str], float], cap: int = MAX_UNITS) -> dict:
-    """Rows use columns; providers first, so upward marks (above the diagonal) are cycles."""
+def dsm(u: Units, links: dict[tuple[str, str], float], cap: int = MAX_UNITS,
+        order: list[str] | None = None) -> dict:
+    """Rows use columns. In the document's ``order`` (providers first) upward marks (above the
+    diagonal) are cycles; without one, units are sorted by name."""
     names = u.names
     note = ""
     if len(names) > cap:
         names = sorted(sorted(names, key=lambda n: (-u.lines[n], n))[:cap])
         note = f"the {cap} largest of {len(u.names)} {u.level}s"
-    order = [n for comp in strongly_connected(names, links)
-             for n in reversed(eades_order(comp, links))]
+    chosen = set(names)
+    order = [n for n in dict.fromkeys(order or []) if n in chosen]
+    order += [n for n in names if n not in set(order)]
     heaviest = max((w for (a, b), w in links.items() if a in order and b in order), default=1.0)
     rows = []
     for i, a in enumerate(order):
@@ -312,9 +283,7 @@ def cycle_views(document: dict, index: ModuleIndex, cap: int = 25,
         inside = set(members)
         weights = {(d.source, d.target): d.weight for d in index.deps
                    if d.source in inside and d.target in inside}
-        cut = given.get(frozenset(inside))
-        if cut is None:
-            cut = feedback_edges(sorted(inside), weights)
+        cut = given.get(frozenset(inside), [])
         breakers = [{"source": a, "target": b, "weight": fmt_number(w, 1),
                      "where": _where(index, a, lines.get((a, b), ()))} for a, b, w in cut[:5]]
         preview = " \u2192 ".join(members[:3]) + (" \u2026" if len(members) > 3 else "")

@@ -70,42 +70,24 @@ def summary(document: dict) -> dict:
     reasons = next((strings(c.get("reasons")) for c in ranked
                     if first and text(c.get("context")) == first), [])
     cycles = [c for c in as_list(get(document, "metrics", "cycles")) if len(as_list(c)) > 1]
+    share = number(get(document, "judgement", "lines", "share"))
     facts = [("files analysed", fmt_number(integer(target.get("files_analyzed")))),
              ("lines", fmt_number(integer(target.get("lines")))),
              ("modules", fmt_number(len(as_list(document.get("modules"))))),
              ("dependencies", fmt_number(len(as_list(document.get("dependencies"))))),
-             ("contexts", fmt_number(len(as_list(document.get("contexts"))))),
-             ("import cycles", fmt_number(len(cycles))),
-             ("files skipped", fmt_number(len(as_list(target.get("files_skipped")))))]
+             ("contexts", fmt_number(len(as_list(document.get("contexts")))))]
+    if share is not None:
+        facts.append(("application lines in contexts", f"{share:.0%}"))
+    facts += [("import cycles", fmt_number(len(cycles))),
+              ("files skipped", fmt_number(len(as_list(target.get("files_skipped")))))]
     top = next(({"context": text(c.get("context")), "score": fmt_number(number(c.get("score")))}
                 for c in ranked if text(c.get("context"))), None)
     return {"verdict": verdict, "label": label, "gist": gist, "tone": tone, "top": top,
-            "judged": judged_contexts(document),
+            "notes": [text(n) for n in as_list(rec.get("partition_notes")) if text(n)][:3],
             "text": text(rec.get("summary")) or "No recommendation in this document yet.",
             "score": None if score is None else round(score),
             "score_label": "\u2013" if score is None else f"{round(score)}/100",
             "first": first, "first_reasons": reasons[:3], "facts": facts}
-
-
-def judged_contexts(document: dict) -> str | None:
-    """When the checklist and verdict judge the declared packages and the clustering puts
-    several of them into one context, say so: those packages are coupled as one."""
-    if text(get(document, "readiness", "contexts_source")) != "packages":
-        return None
-    judged_of = {text(m): name for name, members in as_dict(
-        get(document, "readiness", "contexts")).items() for m in as_list(members)}
-    merged = []
-    for context in as_list(document.get("contexts")):
-        context = as_dict(context)
-        spans = sorted({judged_of[m] for m in map(text, as_list(context.get("modules")))
-                        if m in judged_of})
-        if len(spans) > 1:
-            merged.append(f"{', '.join(spans)} (as {text(context.get('name'))})")
-    if not merged:
-        return None
-    return ("The checklist and verdict judge the declared domain packages; the clustering, "
-            "which follows how the code is actually coupled, puts several of them into one "
-            f"context: {'; '.join(merged)}. Those packages are not separable as declared yet.")
 
 
 def status(score: float | None, declared: str = "") -> str:
@@ -252,7 +234,7 @@ def _depends_on(value) -> list[str]:
     out = []
     for d in as_list(value):
         if isinstance(d, dict) and text(d.get("context")):
-            n = integer(d.get("dependencies"))
+            n = integer(d.get("dependencies")) or integer(d.get("edges"))
             out.append(text(d.get("context")) + (f" ({n})" if n else ""))
         elif text(d):
             out.append(text(d))
@@ -265,15 +247,31 @@ _CARD_KEYS = {"name", "modules", "api_surface", "tables", "owners", "churn", "su
               "description", "kind", "lines", "metrics", "depends_on", "members"}
 
 
+def _churn(value) -> str:
+    """A judgement's churn entry in words; "" when there is no history."""
+    churn = as_dict(value)
+    changes, share = integer(churn.get("changes")), number(churn.get("share"))
+    if changes is None:
+        return _scalars(value)
+    return f"{changes} file change{'s' if changes != 1 else ''}" + (
+        f" ({share:.0%} of all contexts' changes)" if share is not None else "")
+
+
 def context_cards(document: dict, u: structure.Units, index: structure.ModuleIndex,
-                  maker: DiagramMaker | None) -> list[dict]:
+                  maker: DiagramMaker | None, judged: structure.Judged | None = None
+                  ) -> list[dict]:
+    """One card per context of the document; owners, churn, dependencies and cycles come from
+    the document's judgement of that context when it has one."""
     scores = {c["context"]: c["score"] for c in candidates(document)}
+    judged = judged or structure.judged(document)
+    cycles = structure.module_cycles(document)
     cards = []
     for i, c in enumerate(as_dict(x) for x in as_list(document.get("contexts"))):
         name = text(c.get("name"), f"context {i + 1}")
+        j = judged.contexts.get(name, {})
         modules = strings(c.get("modules")) or u.members.get(name, [])
         api, tables = _api(c.get("api_surface")), _api(c.get("tables"))
-        depends = _depends_on(c.get("depends_on"))
+        depends = _depends_on(j.get("depends_on") if j else c.get("depends_on"))
         metrics = [(k.replace("_", " "), fmt_number(number(v)))
                    for k, v in sorted(c.items(), key=lambda kv: (_METRIC_ORDER.get(kv[0], 99),
                                                                  kv[0]))
@@ -291,9 +289,12 @@ def context_cards(document: dict, u: structure.Units, index: structure.ModuleInd
             "modules": modules[:LIST_CAP], "modules_more": max(0, len(modules) - LIST_CAP),
             "api": api[:LIST_CAP], "api_more": max(0, len(api) - LIST_CAP),
             "tables": tables[:LIST_CAP], "tables_more": max(0, len(tables) - LIST_CAP),
-            "owners": _owners(c.get("owners"))[:10], "churn": _scalars(c.get("churn")),
+            "owners": _owners(j.get("owners") if j else c.get("owners"))[:10],
+            "churn": _churn(j.get("churn") if j else c.get("churn")),
+            "cycle": strings(j.get("cycle_partners")) if j.get("in_cycle") is True else [],
             "metrics": metrics, "candidate_score": scores.get(name),
-            "diagram": _draw(maker, structure.context_internals(name, u, index, INTERNAL_NODES),
+            "diagram": _draw(maker, structure.context_internals(name, u, index, INTERNAL_NODES,
+                                                                cycles),
                              INTERNAL_NODES, INTERNAL_EDGES),
         })
     return cards
@@ -364,19 +365,21 @@ def build_view(document: dict, generated_at: str | None = None,
     document = as_dict(document)
     index = structure.module_index(document)
     u = structure.units(document, index)
-    links = structure.unit_links(u, index)
+    judged = structure.judged(document)
+    links = structure.context_links(u, index, judged)
     return {
         "meta": meta(document, generated_at),
         "sections": [{"id": i, "title": t} for i, t in SECTIONS],
         "summary": summary(document),
-        "map": {"level": u.level, "diagram": _draw(maker, structure.context_map(u, links))},
-        "contexts": context_cards(document, u, index, maker),
+        "map": {"level": u.level,
+                "diagram": _draw(maker, structure.context_map(u, links, judged))},
+        "contexts": context_cards(document, u, index, maker, judged),
         "readiness": readiness(document),
         "candidates": candidates(document),
         "plan": plan(document),
         "cycles": structure.cycle_views(document, index),
         "packages": packages(document),
-        "dsm": structure.dsm(u, links),
+        "dsm": structure.dsm(u, links, order=judged.order),
         "notes": notes(document, u),
         "glossary": [{"term": t, "meaning": m} for t, m in GLOSSARY],
     }

@@ -6,10 +6,7 @@ that a split would create; co-change shows whether the boundaries match how the 
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from advisor.data_ownership import KERNEL, label
-from advisor.metrics import feedback_arcs
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Evidence, ItemSpec, Result, clamp, no_data
 
@@ -47,56 +44,29 @@ def coupling(inp: Inputs, th) -> Result:
                   {"share": round(share, 4)})
 
 
-def breaking_edges(inp: Inputs, cycle: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Context edges to cut so ``cycle`` (a strongly connected set of contexts) becomes acyclic:
-    the heaviest dependencies are kept, the lightest that close a loop are cut
-    (``advisor.metrics.feedback_arcs``; for two contexts: the lighter direction)."""
-    members = set(cycle)
-    arcs = [(a, b, pair_weight(inp, a, b)) for (a, b) in inp.context_edges
-            if a in members and b in members]
-    return [(a, b) for a, b, _ in feedback_arcs(arcs)]
-
-
-def module_cuts(inp: Inputs, scc: tuple[str, ...]) -> list:
-    """Module edges crossing contexts whose removal breaks the module cycle ``scc``; edges
-    inside one context are avoided (they count a thousand times their weight)."""
-    members = set(scc)
-    edges = {(e.source, e.target): e for e in inp.graph.edges
-             if e.source in members and e.target in members}
-    arcs = [(s, t, e.weight * (1000 if inp.partition[s] == inp.partition[t] else 1))
-            for (s, t), e in edges.items()]
-    return [edges[s, t] for s, t, _ in feedback_arcs(arcs)]
-
-
-def cycle_name(cycle, cap: int = 6) -> str:
-    names = list(cycle[:cap]) + ([f"... ({len(cycle)} contexts)"] if len(cycle) > cap else [])
-    return " <-> ".join(names)
-
-
 def cycles(inp: Inputs, th) -> Result:
+    j = inp.judgement
     if len(inp.contexts) < 2:
         return no_data("fewer than two contexts: no cycles between them")
-    involved = {c for cyc in inp.context_cycles for c in cyc}
-    involved |= {inp.partition[m] for t in inp.tangles for m in t} - {None}
+    involved = j.involved
     evidence = []
-    for cyc in inp.context_cycles:
-        for a, b in breaking_edges(inp, cyc):
+    for cyc in j.cycles:
+        for a, b in cyc.cut:
             evidence += [Evidence(ev.path, ev.line, f"cut {a} -> {b}: {ev.detail}")
-                         for ev in _edge_evidence(inp, inp.context_edges[a, b])]
-    for t in inp.tangles:
-        labels = sorted({inp.partition[m] or KERNEL for m in t})
-        evidence.append(Evidence(inp.path_of(t[0]), 0, f"module cycle across {', '.join(labels)}"
-                                 f": {' / '.join(t[:8])}" + (" ..." if len(t) > 8 else "")))
+                         for ev in _edge_evidence(inp, j.links[a, b])]
+    for t in j.tangles:
+        evidence.append(Evidence(inp.path_of(t.modules[0]), 0, "module cycle across "
+                                 f"{', '.join(t.contexts)}: {' / '.join(t.modules[:8])}"
+                                 + (" ..." if len(t.modules) > 8 else "")))
     score = 1 - len(involved) / len(inp.contexts)
-    names = [cycle_name(c) for c in inp.context_cycles]
+    names = [c.name for c in j.cycles]
     summary = (f"{len(involved)} of {len(inp.contexts)} contexts in dependency cycles"
                + (f": {'; '.join(names)}" if names else "")
-               + (f"; {len(inp.tangles)} module cycle(s) cross contexts" if inp.tangles else ""))
+               + (f"; {len(j.tangles)} module cycle(s) cross contexts" if j.tangles else ""))
     advice = ("Break the cycles before any split (invert the lighter dependency: an event or a "
               "callback interface owned by the lower context)." if involved else
               "Contexts depend on each other in one direction only: keep it so with a contract.")
-    return Result(score, summary, tuple(evidence), advice,
-                  {"involved": sorted(involved)})
+    return Result(score, summary, tuple(evidence), advice, {"involved": list(involved)})
 
 
 def data_ownership(inp: Inputs, th) -> Result:
@@ -161,17 +131,8 @@ def cochange(inp: Inputs, th) -> Result:
         return no_data("fewer than two contexts")
     if not inp.history_ok:
         return no_data(inp.history_note(), "Run on a clone with history.")
-    inside = across = 0
-    crossing: dict[tuple[str, str], int] = defaultdict(int)
-    for c in inp.history.co_changes:
-        a, b = inp.path_context.get(c.path_a), inp.path_context.get(c.path_b)
-        if a is None or b is None:
-            continue
-        if a == b:
-            inside += c.commits
-        else:
-            across += c.commits
-            crossing[tuple(sorted((a, b)))] += c.commits
+    crossing = inp.judgement.cochange
+    inside, across = inp.judgement.cochange_inside, sum(crossing.values())
     if not inside + across:
         return no_data("no files of the contexts changed together")
     share = across / (inside + across)

@@ -8,54 +8,20 @@ A high score means the force is present (an argument for extraction), not that s
 from __future__ import annotations
 
 import math
-import re
-from collections import defaultdict
 
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Evidence, ItemSpec, Result, clamp, no_data
-
-_QUEUES = re.compile(r"(?:-Q|--queues)[\s\"',=]+([\w.:,-]+)")
-_QUEUE_KW = re.compile(r"queue=['\"]([\w.:-]+)['\"]")
-_GENERIC_QUEUES = frozenset({"default", "celery", "high", "low", "main"})
-
-
-def _tokens(text: str) -> set[str]:
-    return {t.lower().rstrip("s") for t in re.split(r"[^A-Za-z0-9]+", text) if t}
-
-
-def _named(text: str, context: str) -> bool:
-    return context.lower().rstrip("s") in _tokens(text)
-
-
-def scaling_units(inp: Inputs) -> tuple[dict[str, list[Evidence]], list[Evidence]]:
-    """(context -> evidence of its own queue or worker pool, all worker/queue evidence)."""
-    ops = inp.operations
-    own: dict[str, list[Evidence]] = defaultdict(list)
-    every: list[Evidence] = []
-    for e in ops.messaging if ops else ():
-        if e.kind not in ("worker", "queues"):
-            continue
-        ev = Evidence(e.path, e.line, e.detail)
-        every.append(ev)
-        queues = [q for m in _QUEUES.finditer(e.detail) for q in m.group(1).split(",")]
-        queues += _QUEUE_KW.findall(e.detail)
-        queues = [q for q in queues if q and q.lower() not in _GENERIC_QUEUES]
-        owner = inp.path_context.get(e.path)
-        for c in inp.contexts:
-            if (owner == c and queues) or any(_named(q, c) for q in queues) or (
-                    e.kind == "worker" and _named(e.path.rpartition("/")[2], c)):
-                own[c].append(ev)
-    return dict(own), every
 
 
 def scaling(inp: Inputs, th) -> Result:
     if inp.operations is None:
         return no_data("operations files were not scanned")
-    own, every = scaling_units(inp)
-    if own:
-        names = sorted(own)
+    j = inp.judgement
+    names = [c for c, cj in j.contexts.items() if cj.scaling]
+    every = j.workers
+    if names:
         return Result(1.0, "own queue or worker pool: " + ", ".join(names),
-                      tuple(e for c in names for e in own[c]),
+                      tuple(e for c in names for e in j.contexts[c].scaling),
                       f"{names[0]} already scales on its own: a natural first service.",
                       {"contexts": names})
     if every:
@@ -67,33 +33,13 @@ def scaling(inp: Inputs, th) -> Result:
                   {"contexts": []})
 
 
-def heavy_usage(inp: Inputs) -> dict[str, dict[str | None, list[str]]]:
-    """library -> context (None: kernel) -> application modules importing it."""
-    wanted = set(inp.heavy_libraries)
-    out: dict[str, dict[str | None, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for module, libs in inp.graph.external.items():
-        if module not in inp.partition or _support(inp, module):
-            continue
-        for lib in libs:
-            if lib in wanted:
-                out[lib][inp.partition[module]].append(module)
-    return {lib: dict(v) for lib, v in sorted(out.items())}
-
-
-def _support(inp: Inputs, module: str) -> bool:
-    from advisor.data_ownership import is_support_module
-
-    return is_support_module(inp.graph.modules[module].path)
-
-
 def technology(inp: Inputs, th) -> Result:
-    usage = heavy_usage(inp)
+    usage = inp.judgement.heavy
     if not usage:
         return Result(0.0, "no specialised heavy libraries (" + ", ".join(
             inp.heavy_libraries[:6]) + "...)", (),
             "No context needs a different technology stack.", {"confined": {}})
-    confined = {lib: next(iter(by)) for lib, by in usage.items()
-                if len(by) == 1 and next(iter(by)) is not None}
+    confined = inp.judgement.confined()
     evidence = []
     for lib, by in usage.items():
         for c, modules in sorted(by.items(), key=lambda kv: str(kv[0])):
@@ -117,7 +63,7 @@ def churn(inp: Inputs, th) -> Result:
         return no_data("fewer than two contexts: no churn to compare")
     if not inp.history_ok:
         return no_data(inp.history_note(), "Run on a clone with history.")
-    per = inp.churn()
+    per = {c: j.churn or 0 for c, j in inp.judgement.contexts.items()}
     total = sum(per.values())
     if not total:
         return no_data("no context changed in the history window")

@@ -1,16 +1,18 @@
 """Everything the checklist, the verdict and the plan read, derived once from the facts and a
-partition (module -> context name, None for the shared kernel).
+partition (module -> context name, None for the shared kernel). ``build_inputs`` ends by
+computing the per-context judgement (``advisor.judgement``) every reader shares.
 
-Test modules and migrations (``advisor.data_ownership.is_support_module``) are left out of
-contexts, sizes and coupling. Git history counts only with at least ``min_commits`` commits:
-less than that says nothing about teams or churn (and a sample inside another repository sees
-that repository's history), so history items then report no data.
+Test modules and migrations (``advisor.data_ownership.is_support_module``, or the support set
+the caller gives) are left out of contexts, sizes and coupling; a context without a line of
+application code (an empty package) is no context. Git history counts only with at least
+``min_commits`` commits: less than that says nothing about teams or churn (and a sample inside
+another repository sees that repository's history), so history items then report no data.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 from advisor.data_ownership import (
@@ -18,13 +20,16 @@ from advisor.data_ownership import (
     build_data_ownership,
     is_support_module,
 )
+from typing import TYPE_CHECKING
+
 from advisor.graph import DependencyGraph, Edge, Resolver
-from advisor.metrics import cycles as module_cycles
-from advisor.metrics import strongly_connected
 from advisor.readiness.model import DEFAULT_HEAVY_LIBRARIES
 from analyzers.history import HistoryFacts
 from analyzers.operations import OperationsFacts
 from analyzers.ownership import OwnershipFacts
+
+if TYPE_CHECKING:
+    from advisor.judgement import Judgement
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,10 @@ class Inputs:
     cross_edges: tuple[Edge, ...] = ()  # between modules of two different domain contexts
     domain_weight: float = 0.0  # weight of edges with at least one end in a domain context
     context_edges: Mapping[tuple[str, str], tuple[Edge, ...]] = field(default_factory=dict)
-    context_cycles: tuple[tuple[str, ...], ...] = ()
-    tangles: tuple[tuple[str, ...], ...] = ()  # module SCCs spanning two or more contexts
     path_context: Mapping[str, str | None] = field(default_factory=dict)
+    support: frozenset[str] = frozenset()  # tests, fixtures and migrations
+    references: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    judgement: Judgement | None = None  # set by build_inputs: read it, never recompute it
 
     # --- history -----------------------------------------------------------------------
     @property
@@ -104,18 +110,39 @@ class Inputs:
 
 
 STRING = "string"  # edge kind: a framework string naming code (get_class, "app.Model", include)
+_CELERY = frozenset({"send_task", "signature"})
+_DJANGO = frozenset({"include", "app_label", "get_models"})
+_SQLALCHEMY = frozenset({"relationship"})
 
 
-def with_string_edges(graph: DependencyGraph, index) -> DependencyGraph:
-    """The graph plus the dependencies framework strings express (``get_class("catalogue.models",
-    ...)``, ``ForeignKey("orders.Order")``, ``apps.get_model``, ``include("app.urls")``,
-    settings): Django code such as django-oscar wires most of its apps together this way, so
-    boundaries judged on imports alone would look cleaner than they are. Resolved as the
+def reference_family(context: str) -> str:
+    """What kind of framework string a reference is, from where it was found: ``celery``
+    (``send_task``, task routes and beat schedules), ``django`` (model strings, ``include``,
+    settings), ``sqlalchemy`` (``relationship("Order")``), else ``string`` (``get_class``,
+    ``import_string``...)."""
+    from advisor.signals import MODEL_CONTEXTS
+
+    upper = context.upper() == context and context.isupper()
+    if context in _CELERY or (upper and ("CELERY" in context or "TASK" in context
+                                         or "BEAT" in context)):
+        return "celery"
+    if context in _SQLALCHEMY:
+        return "sqlalchemy"
+    if context in MODEL_CONTEXTS or context in _DJANGO or upper:
+        return "django"
+    return STRING
+
+
+def string_references(graph: DependencyGraph,
+                      index) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """(source, target) -> [(line, family)] of the dependencies framework strings express
+    (``get_class("catalogue.models", ...)``, ``ForeignKey("orders.Order")``,
+    ``apps.get_model``, ``include("app.urls")``, settings, celery routes), resolved as the
     clustering's string signal resolves them (``advisor.signals``)."""
     from advisor.signals import CODE_CONTEXTS, MODEL_CONTEXTS, StringResolver
 
     resolver = StringResolver(graph, index)
-    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for name, module in graph.modules.items():
         for fact in module.source.strings:
             if fact.context in MODEL_CONTEXTS:
@@ -125,15 +152,23 @@ def with_string_edges(graph: DependencyGraph, index) -> DependencyGraph:
             else:
                 continue
             for target in targets - {name}:
-                found[name, target].append(fact.line)
+                found[name, target].append((fact.line, reference_family(fact.context)))
+    return found
+
+
+def with_string_edges(graph: DependencyGraph, index, found=None) -> DependencyGraph:
+    """The graph plus the dependencies framework strings express (kind ``string``): Django code
+    such as django-oscar wires most of its apps together this way, so boundaries judged on
+    imports alone would look cleaner than they are."""
+    found = string_references(graph, index) if found is None else found
     if not found:
         return graph
     edges = {(e.source, e.target): e for e in graph.edges}
-    for (source, target), lines in found.items():
+    for (source, target), refs in found.items():
         old = edges.get((source, target))
         kinds = tuple(sorted({*(old.kinds if old else ()), STRING}))
-        weight = (old.weight if old else 0.0) + len(lines)
-        merged = tuple(sorted({*(old.lines if old else ()), *(n for n in lines if n)}))
+        weight = (old.weight if old else 0.0) + len(refs)
+        merged = tuple(sorted({*(old.lines if old else ()), *(n for n, _ in refs if n)}))
         edges[source, target] = Edge(source, target, kinds, weight, merged,
                                      old.tags if old else ())
     return replace(graph, edges=tuple(edges[k] for k in sorted(edges)))
@@ -143,13 +178,26 @@ def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
                  history: HistoryFacts | None = None, operations: OperationsFacts | None = None,
                  ownership: OwnershipFacts | None = None, min_commits: int = 10,
                  heavy_libraries: tuple[str, ...] = DEFAULT_HEAVY_LIBRARIES,
-                 data: DataOwnership | None = None) -> Inputs:
+                 data: DataOwnership | None = None, owner_share: float = 0.6,
+                 support: Collection[str] | None = None) -> Inputs:
+    """``owner_share``: the share of a context one owner must hold to own it (the
+    ``org.ownership`` threshold ``share``); ``support``: the support modules (default: those
+    ``is_support_module`` tells by path)."""
+    from advisor.judgement import judge
     from advisor.signals import build_model_index
 
     index = build_model_index(graph, Resolver(graph.modules))
-    graph = with_string_edges(graph, index)
-    support = {n for n, m in graph.modules.items() if is_support_module(m.path)}
+    strings = string_references(graph, index)
+    graph = with_string_edges(graph, index, strings)
+    if support is None:
+        support = {n for n, m in graph.modules.items() if is_support_module(m.path)}
+    support = set(support) & set(graph.modules)
     part = {n: (None if n in support else partition.get(n)) for n in graph.modules}
+    held: dict[str, int] = defaultdict(int)
+    for n, c in part.items():
+        if c is not None:
+            held[c] += graph.modules[n].lines
+    part = {n: c if c is None or held[c] else None for n, c in part.items()}  # no empty contexts
     members: dict[str, list[str]] = defaultdict(list)
     for n, c in sorted(part.items()):
         if c is not None:
@@ -168,12 +216,7 @@ def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
         if a is not None and b is not None and a != b:
             cross.append(e)
             by_pair[a, b].append(e)
-    adjacency = {c: {b for (a, b) in by_pair if a == c} for c in contexts}
-    context_cycles = tuple(tuple(c) for c in strongly_connected(adjacency) if len(c) > 1)
-    app_edges = tuple(e for e in graph.edges if e.source not in support and e.target not in support)
-    tangles = tuple(tuple(scc) for scc in module_cycles(graph, app_edges)
-                    if len({part[m] for m in scc}) >= 2)
-    return Inputs(
+    inputs = Inputs(
         graph=graph, partition=part,
         data=data if data is not None else build_data_ownership(graph, part, index),
         history=history, operations=operations, ownership=ownership, min_commits=min_commits,
@@ -181,7 +224,8 @@ def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
         members={c: tuple(ms) for c, ms in members.items()}, lines=lines, app_lines=app_lines,
         cross_edges=tuple(cross), domain_weight=weight,
         context_edges={k: tuple(v) for k, v in sorted(by_pair.items())},
-        context_cycles=tuple(sorted(context_cycles, key=lambda c: (-len(c), c))),
-        tangles=tangles,
         path_context={m.path: part[n] for n, m in graph.modules.items()},
+        support=frozenset(support),
+        references={k: tuple(sorted({f for _, f in refs})) for k, refs in sorted(strings.items())},
     )
+    return replace(inputs, judgement=judge(inputs, owner_share=owner_share))

@@ -17,15 +17,6 @@ from advisor.readiness.model import Evidence, ItemSpec, Result, clamp, no_data
 _HISTORY = "(git history)"
 
 
-def _code_owners(inp: Inputs) -> dict[str, str]:
-    """path -> owners (joined) of the application modules CODEOWNERS assigns."""
-    own = inp.ownership
-    if own is None or own.codeowners is None:
-        return {}
-    modules = {m.path for n, m in inp.graph.modules.items() if n in inp.partition}
-    return {f.path: " ".join(f.owners) for f in own.files if f.owners and f.path in modules}
-
-
 def teams(inp: Inputs, th) -> Result:
     parts, evidence, summary = [], [], []
     if inp.history_ok:
@@ -33,9 +24,8 @@ def teams(inp: Inputs, th) -> Result:
         parts.append(clamp((len(active) - th["one_team"]) / (th["full"] - th["one_team"])))
         summary.append(f"{len(active)} active author(s) in {inp.history.commits} commits")
         evidence += [Evidence(_HISTORY, 0, f"{a}: {n} commits") for a, n in active[:20]]
-    owners = _code_owners(inp)
-    if owners:
-        distinct = sorted(set(owners.values()))
+    distinct = inp.judgement.owner_teams
+    if distinct:
         parts.append(clamp((len(distinct) - 1) / (th["full_teams"] - 1)))
         summary.append(f"{len(distinct)} owner team(s) in {inp.ownership.codeowners.source_path}")
         evidence += [Evidence(inp.ownership.codeowners.source_path, r.line,
@@ -50,37 +40,16 @@ def teams(inp: Inputs, th) -> Result:
               "Several teams: give each one a context to own (CODEOWNERS per context).")
     return Result(score, "; ".join(summary), tuple(evidence), advice,
                   {"active_authors": len(inp.active_authors(int(th["author_commits"])))
-                   if inp.history_ok else None, "owner_teams": len(set(owners.values()))})
-
-
-def dominant_owners(inp: Inputs, share: float) -> tuple[str, dict[str, tuple[str, float]]]:
-    """("codeowners" | "history" | "", context -> (dominant owner, its share))."""
-    owners = _code_owners(inp)
-    out: dict[str, tuple[str, float]] = {}
-    if owners:
-        for c, ms in inp.members.items():
-            weights: Counter = Counter()
-            for m in ms:
-                module = inp.graph.modules[m]
-                weights[owners.get(module.path, "")] += max(module.lines, 1)
-            top, n = max(sorted(weights.items()), key=lambda kv: kv[1])
-            out[c] = (top, n / sum(weights.values()))
-        source = "codeowners"
-    elif inp.history_ok:
-        for c, authors in inp.authors().items():
-            if authors:
-                top, n = max(sorted(authors.items()), key=lambda kv: kv[1])
-                out[c] = (top, n / sum(authors.values()))
-        source = "history"
-    else:
-        return "", {}
-    return source, {c: o for c, o in out.items() if o[0] and o[1] >= share}
+                   if inp.history_ok else None, "owner_teams": len(distinct)})
 
 
 def ownership(inp: Inputs, th) -> Result:
     if len(inp.contexts) < 2:
         return no_data("fewer than two contexts: nothing to align ownership with")
-    source, dominant = dominant_owners(inp, th["share"])
+    j = inp.judgement
+    source = j.owner_source
+    dominant = {c: (cj.owners[0].name, cj.owners[0].share) for c, cj in j.contexts.items()
+                if cj.owners and cj.owners[0].share >= th["share"]}
     if not source:
         return no_data("no CODEOWNERS and " + inp.history_note(),
                        "Add CODEOWNERS per context, or run on a clone with history.")

@@ -4,7 +4,7 @@
 The documents: the three samples as plain files (no history), the marketplace sample as the git
 repository ``samples/materialize.py`` makes (history: owners, churn, co-change measured), and
 small trees: one module, one empty package, files that are skipped, a shop read with
-``--no-git``, and a shop whose settings judge the proposed contexts and switch items off.
+``--no-git``, and a shop whose settings pin the declared packages and switch items off.
 """
 
 from __future__ import annotations
@@ -59,9 +59,9 @@ TREES = {
                        "pkg/<img src=x onerror=alert(1)>.py": "exec 'x'\n",
                        "pkg/latin1.py": b"name = '\xe9t\xe9'\n"}, ["--no-git"]),
     "shop-no-git": (SHOP, ["--no-git"]),
-    "shop-judging-proposed-contexts": ({**SHOP, "pyproject.toml": """
+    "shop-pinning-packages": ({**SHOP, "pyproject.toml": """
         [tool.advisor.verdict]
-        contexts = "proposed"
+        contexts = "packages"
         [tool.advisor.readiness]
         disable = ["ops.iac"]
         weights = { "org.overlap" = 0 }

@@ -174,3 +174,35 @@ def test_verdict_configuration_is_strict():
         parse_verdict({"min_benefit": "high"})
     with pytest.raises(ConfigError, match="'contexts' must be one of"):
         parse_verdict({"contexts": "clusters"})
+
+
+def test_contexts_in_a_cycle_block_extraction_even_with_the_cycles_item_switched_off():
+    """The ranking reads the judgement model, not the cycles item's result: switched off, the
+    item leaves the score, the cycle still blocks (it used to read the item's facts)."""
+    from advisor.readiness import ReadinessConfig
+
+    inp = inputs(shop(cycle=True), operations=operations(**SCALING))
+    for config in (ReadinessConfig(weights={"bound.cycles": 0.0}),
+                   ReadinessConfig(disabled=frozenset({"bound.cycles"}))):
+        checklist = evaluate(inp, config)
+        assert checklist.item("bound.cycles").status == "disabled"
+        decision = decide(inp, checklist)
+        assert (decision.verdict, decision.extract_first) == (MODULARIZE, None)
+        assert decision.blockers[0].startswith("boundaries tangled: no context is clean")
+        search = next(k for k in decision.candidates if k.context == "search")
+        assert not search.clean and "in a dependency cycle with catalog, orders" in \
+            search.blockers
+
+
+@pytest.mark.parametrize("item_id", ["bound.cycles", "org.ownership", "forces.churn",
+                                     "forces.scaling", "forces.technology", "bound.cochange"])
+def test_candidates_do_not_change_when_an_item_is_switched_off(item_id):
+    from advisor.readiness import ReadinessConfig
+
+    h = history({"search/api.py": {"a": 9, "b": 1}, "orders/api.py": {"c": 5},
+                 "catalog/api.py": {"d": 4, "e": 3}},
+                co=[("search/api.py", "orders/api.py", 2)])
+    inp = inputs(shop(cycle=True), operations=operations(**SCALING), history=h)
+    before = decide(inp, evaluate(inp)).candidates
+    after = decide(inp, evaluate(inp, ReadinessConfig(weights={item_id: 0.0}))).candidates
+    assert after == before

@@ -47,6 +47,10 @@ def full_document() -> dict:
         "metrics": {
             "modularity": 0.41, "propagation_cost": 0.18,
             "cycles": [["shop.billing.invoices", "shop.orders.models", "shop.orders.services"]],
+            "cycle_breakers": [{"modules": ["shop.billing.invoices", "shop.orders.models",
+                                            "shop.orders.services"], "cut_weight": 1.0,
+                                "cut": [{"source": "shop.orders.models",
+                                         "target": "shop.orders.services", "weight": 1.0}]}],
             "packages": [
                 {"name": "shop.orders", "modules": 4, "lines": 820, "ca": 1, "ce": 3,
                  "instability": 0.75, "abstractness": 0.0, "distance": 0.25},
@@ -96,7 +100,62 @@ def full_document() -> dict:
                      {"title": "Put billing behind an API", "detail": "shop.billing.invoices.issue",
                       "evidence": [{"path": "shop/orders/services.py", "line": 5}]},
                      "Move billing_invoice to its own database"],
+            "partition_notes": ["Declared packages split across contexts: shop over orders "
+                                "(44%), billing (32%), catalog (24%)."],
         },
+        "judgement": judgement(),
+    }
+
+
+def _judged(name: str, lines: int, modules: list[str], depends_on, used_by, partners,
+            owners, changes: int) -> dict:
+    return {"name": name, "lines": lines, "modules": modules, "depends_on": depends_on,
+            "used_by": used_by, "references": {"import": len(depends_on) + len(used_by)},
+            "in_cycle": bool(partners), "cycle_partners": partners, "cut": [], "tables": [],
+            "foreign_writers": [], "foreign_writes": 0, "writes_elsewhere": [],
+            "foreign_keys": 0, "transactions": 0, "scaling": [], "libraries": [],
+            "api_surface": 1, "owners": owners, "owner": owners[0]["name"] if owners else None,
+            "own_owner": bool(owners), "churn": {"changes": changes,
+                                                 "share": round(changes / 58, 4)},
+            "cochange": {"inside": 3, "across": 1}}
+
+
+def judgement() -> dict:
+    """The judgement section the full document's contexts and dependencies imply: orders and
+    billing depend on each other (cut billing -> orders, the lighter direction)."""
+    return {
+        "lines": {"application": 2340, "in_contexts": 1850, "share": 0.7906},
+        "order": ["catalog", "billing", "orders"], "owner_source": "codeowners",
+        "history": True,
+        "contexts": [
+            _judged("billing", 590, ["shop.billing", "shop.billing.invoices",
+                                     "shop.billing.models"],
+                    [{"context": "orders", "weight": 1.0, "edges": 1}],
+                    [{"context": "orders", "weight": 3.0, "edges": 1}], ["orders"],
+                    [{"name": "@shop/billing", "share": 1.0}], 7),
+            _judged("catalog", 440, ["shop.catalog", "shop.catalog.models",
+                                     "shop.catalog.search"], [],
+                    [{"context": "orders", "weight": 5.0, "edges": 1}], [], [], 10),
+            _judged("orders", 820, ["shop.orders", "shop.orders.models", "shop.orders.services",
+                                    "shop.orders.views"],
+                    [{"context": "billing", "weight": 3.0, "edges": 1},
+                     {"context": "catalog", "weight": 5.0, "edges": 1}],
+                    [{"context": "billing", "weight": 1.0, "edges": 1}], ["billing"],
+                    [{"name": "@shop/orders", "share": 0.8}], 41),
+        ],
+        "links": [{"source": "billing", "target": "orders", "weight": 1.0, "edges": 1,
+                   "kinds": {"import": 1}, "cut": True},
+                  {"source": "orders", "target": "billing", "weight": 3.0, "edges": 1,
+                   "kinds": {"import": 1}, "cut": False},
+                  {"source": "orders", "target": "catalog", "weight": 5.0, "edges": 1,
+                   "kinds": {"import": 1}, "cut": False}],
+        "cycles": [{"contexts": ["billing", "orders"],
+                    "cut": [{"source": "billing", "target": "orders", "weight": 1.0,
+                             "edges": [{"source": "shop.billing.invoices",
+                                        "target": "shop.orders.models", "kinds": ["import"],
+                                        "weight": 1.0, "path": "shop/billing/invoices.py",
+                                        "lines": [6]}]}]}],
+        "tangles": [],
     }
 
 
@@ -128,6 +187,10 @@ def hostile_document() -> dict:
     for d in doc["dependencies"]:
         d["source"], d["target"] = rename(d["source"]), rename(d["target"])
     doc["metrics"]["cycles"] = [[rename(n) for n in c] for c in doc["metrics"]["cycles"]]
+    for b in doc["metrics"]["cycle_breakers"]:
+        b["modules"] = [rename(n) for n in b["modules"]]
+        for e in b["cut"]:
+            e["source"], e["target"] = rename(e["source"]), rename(e["target"])
     doc["metrics"]["packages"][0]["name"] = f"shop.{SCRIPT}"
     doc["target"]["root"] = f"/src/{IMG}"
     doc["target"]["commit"] = SCRIPT
@@ -137,6 +200,20 @@ def hostile_document() -> dict:
     for c in doc["contexts"]:
         c["modules"] = [rename(n) for n in c["modules"]]
     doc["contexts"][1]["name"] = f"billing{SCRIPT}"
+    judged = doc["judgement"]
+    rename_context = {"billing": f"billing{SCRIPT}"}
+    for c in judged["contexts"]:
+        c["name"] = rename_context.get(c["name"], c["name"])
+        c["modules"] = [rename(n) for n in c["modules"]]
+        c["owners"].append({"name": f"@{IMG}", "share": 0.1})
+        for d in c["depends_on"] + c["used_by"]:
+            d["context"] = rename_context.get(d["context"], d["context"])
+        c["cycle_partners"] = [rename_context.get(p, p) for p in c["cycle_partners"]]
+    for lk in judged["links"]:
+        lk["source"] = rename_context.get(lk["source"], lk["source"])
+        lk["target"] = rename_context.get(lk["target"], lk["target"])
+    judged["order"] = [rename_context.get(n, n) for n in judged["order"]]
+    doc["recommendation"]["partition_notes"].append(f"note {SCRIPT} {IMG}")
     doc["contexts"][0]["api_surface"].append(f"place{IMG}")
     doc["contexts"][0]["tables"].append(f"t{QUOTES}")
     doc["contexts"][0]["owners"].append(f"@{IMG}")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from reports import structure
 from tests.unit.reports.documents import full_document
 
@@ -15,17 +12,6 @@ def doc_with(modules: dict[str, int], deps: list[tuple[str, str, float]], contex
             "dependencies": [{"source": a, "target": b, "weight": w, "lines": [1]}
                              for a, b, w in deps],
             "contexts": contexts or []}
-
-
-def acyclic(nodes, edges) -> bool:
-    return all(len(c) == 1 for c in structure.strongly_connected(nodes, edges)) and not any(
-        a == b for a, b in edges)
-
-
-def test_strongly_connected_emits_providers_first():
-    comps = structure.strongly_connected(["a", "b", "c", "d"],
-                                         [("a", "b"), ("b", "c"), ("c", "b"), ("c", "d")])
-    assert comps == [["d"], ["b", "c"], ["a"]]
 
 
 def test_units_are_contexts_when_the_document_has_them():
@@ -56,35 +42,6 @@ def test_duplicate_dependencies_are_merged():
     assert [(d.source, d.target, d.weight) for d in index.deps] == [("a", "b", 5.0)]
 
 
-def test_feedback_edges_cut_the_lighter_direction():
-    assert structure.feedback_edges(["a", "b"], {("a", "b"): 5.0, ("b", "a"): 1.0}) == [
-        ("b", "a", 1.0)]
-    assert structure.feedback_edges(["a", "b"], {("a", "b"): 1.0, ("b", "a"): 5.0}) == [
-        ("a", "b", 1.0)]
-
-
-def test_feedback_edges_of_a_dag_are_empty():
-    assert structure.feedback_edges(list("abcd"), {("a", "b"): 1, ("b", "c"): 1,
-                                                   ("a", "d"): 1, ("d", "c"): 1}) == []
-
-
-def test_one_cut_breaks_a_triangle_with_a_chord():
-    weights = {("s", "i"): 3.0, ("i", "m"): 1.0, ("m", "s"): 1.0, ("s", "m"): 6.0}
-    cut = structure.feedback_edges(["i", "m", "s"], weights)
-    assert cut == [("m", "s", 1.0)]
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.tuples(st.sampled_from("abcdefg"), st.sampled_from("abcdefg")),
-                       st.integers(1, 9), max_size=30))
-def test_removing_the_feedback_edges_always_leaves_no_cycle(raw):
-    weights = {k: float(v) for k, v in raw.items() if k[0] != k[1]}
-    nodes = sorted({n for e in weights for n in e})
-    cut = {(a, b) for a, b, _ in structure.feedback_edges(nodes, weights)}
-    assert acyclic(nodes, [e for e in weights if e not in cut])
-    assert cut <= set(weights)
-
-
 def test_dsm_puts_providers_first_so_a_dag_has_no_upward_mark():
     doc = full_document()
     doc["dependencies"] = [d for d in doc["dependencies"]
@@ -92,17 +49,18 @@ def test_dsm_puts_providers_first_so_a_dag_has_no_upward_mark():
                                    and d["target"].startswith("shop.orders"))]
     index = structure.module_index(doc)
     u = structure.units(doc, index)
-    m = structure.dsm(u, structure.unit_links(u, index))
-    assert m["names"] == ["billing", "catalog", "orders"] and m["upward"] == 0
+    m = structure.dsm(u, structure.unit_links(u, index), order=["catalog", "billing", "orders"])
+    assert m["names"] == ["catalog", "billing", "orders"] and m["upward"] == 0
     orders = m["rows"][2]["cells"]
-    assert [c["value"] for c in orders] == ["3", "5", ""] and orders[2]["diagonal"]
+    assert [c["value"] for c in orders] == ["5", "3", ""] and orders[2]["diagonal"]
+    assert structure.dsm(u, {})["names"] == ["billing", "catalog", "orders"]  # no order: names
 
 
 def test_dsm_marks_the_cycle_upward_once():
     doc = full_document()
     index = structure.module_index(doc)
     u = structure.units(doc, index)
-    m = structure.dsm(u, structure.unit_links(u, index))
+    m = structure.dsm(u, structure.unit_links(u, index), order=doc["judgement"]["order"])
     assert m["upward"] == 1
     up = [(r["name"], c["value"]) for r in m["rows"] for c in r["cells"] if c["upward"]]
     assert up == [("billing", "1")]  # the lighter direction of billing <-> orders
@@ -117,7 +75,7 @@ def test_dsm_is_capped_to_the_largest_units():
     assert m["names"] == ["p00", "p01", "p02", "p03", "p04"] and "5 largest of 12" in m["note"]
 
 
-def test_cycle_views_suggest_breakers_with_their_location():
+def test_cycle_views_show_the_documents_breakers_with_their_location():
     doc = full_document()
     c = structure.cycle_views(doc, structure.module_index(doc))
     assert c["count"] == 1 and c["modules"] == 3
@@ -139,22 +97,64 @@ def test_cycle_views_prefer_the_documents_own_breakers():
         ("shop.orders.services", "shop.billing.invoices")]
 
 
-def test_context_map_marks_cycle_members_and_breaking_links():
+def test_cycle_views_never_invent_a_breaker():
+    doc = full_document()
+    del doc["metrics"]["cycle_breakers"]
+    entry = structure.cycle_views(doc, structure.module_index(doc))["entries"][0]
+    assert entry["breakers"] == [] and entry["cuts"] == 0
+
+
+def test_context_map_marks_the_cycles_and_cuts_the_judgement_cites():
     doc = full_document()
     index = structure.module_index(doc)
     u = structure.units(doc, index)
-    g = structure.context_map(u, structure.unit_links(u, index))
+    j = structure.judged(doc)
+    g = structure.context_map(u, structure.context_links(u, index, j), j)
     assert {n.name: n.highlight for n in g.nodes} == {"billing": True, "catalog": False,
                                                       "orders": True}
     assert [(lk.source, lk.target) for lk in g.links if lk.highlight] == [("billing", "orders")]
+
+
+def test_context_map_draws_no_cycle_the_document_does_not_cite():
+    """The links form a cycle, but the judgement says nobody is in one (say it read only some
+    edge kinds): the map follows the document, it does not judge again."""
+    doc = full_document()
+    for c in doc["judgement"]["contexts"]:
+        c["in_cycle"] = False
+    for lk in doc["judgement"]["links"]:
+        lk["cut"] = False
+    index = structure.module_index(doc)
+    u = structure.units(doc, index)
+    j = structure.judged(doc)
+    g = structure.context_map(u, structure.context_links(u, index, j), j)
+    assert not any(n.highlight for n in g.nodes) and not any(lk.highlight for lk in g.links)
+    del doc["judgement"]  # an older document: links from the dependencies, nothing red
+    j = structure.judged(doc)
+    g = structure.context_map(u, structure.context_links(u, index, j), j)
+    assert {(lk.source, lk.target) for lk in g.links} == {
+        ("billing", "orders"), ("orders", "billing"), ("orders", "catalog")}
+    assert not any(n.highlight for n in g.nodes)
+
+
+def test_context_map_links_include_framework_strings_the_judgement_counted():
+    doc = full_document()
+    doc["judgement"]["links"].append({"source": "catalog", "target": "billing", "weight": 2.0,
+                                      "edges": 1, "kinds": {"django": 1}, "cut": False})
+    index = structure.module_index(doc)
+    u = structure.units(doc, index)
+    links = structure.context_links(u, index, structure.judged(doc))
+    assert links[("catalog", "billing")] == 2.0  # no import behind it: not in dependencies
 
 
 def test_context_internals_use_short_names_and_cap_to_the_most_connected():
     doc = full_document()
     index = structure.module_index(doc)
     u = structure.units(doc, index)
-    g = structure.context_internals("orders", u, index)
+    g = structure.context_internals("orders", u, index, cycles=structure.module_cycles(doc))
     assert sorted(n.name for n in g.nodes) == ["models", "services", "shop.orders", "views"]
+    assert sorted(n.name for n in g.nodes if n.highlight) == ["models", "services"]
+    assert [(lk.source, lk.target) for lk in g.links if lk.highlight] == [("models",
+                                                                           "services")]
     g = structure.context_internals("orders", u, index, limit=2)
     assert sorted(n.name for n in g.nodes) == ["models", "services"]
     assert g.notes == ["showing the 2 most connected of 4 modules"]

@@ -136,11 +136,19 @@ def test_context_cards_read_structured_api_tables_and_dependencies():
     card = cards[0]
     assert card["api"] == ["shop.orders.services.place (3\u00d7)"]
     assert card["tables"] == ["orders_order (Order)"]
-    assert card["depends_on"] == ["catalog (5)"] and card["kind"] == "pinned"
+    assert card["kind"] == "pinned"
     assert [k for k, _ in card["metrics"]][:3] == ["cohesion", "coupling", "ca"]
-    assert card["owners"] == ["@shop/orders (80%)"] and card["churn"] == "commits: 41, lines: 1,200"
     assert card["lines"] == "820" and card["module_count"] == 4
     assert cards[1]["candidate_score"] == "0.82"
+    # owners, churn, dependencies and cycles: the judgement's, the ones the verdict read
+    assert card["depends_on"] == ["billing (1)", "catalog (1)"]
+    assert card["owners"] == ["@shop/orders (80%)"]
+    assert card["churn"] == "41 file changes (71% of all contexts' changes)"
+    assert card["cycle"] == ["billing"] and cards[2]["cycle"] == []
+    del doc["judgement"]  # an older document: the context entries' own values
+    card = view.context_cards(doc, *_units(doc), None)[0]
+    assert card["depends_on"] == ["catalog (5)"] and card["cycle"] == []
+    assert card["owners"] == ["@shop/orders (80%)"] and card["churn"] == "commits: 41, lines: 1,200"
 
 
 def test_long_lists_are_capped_with_a_count():
@@ -191,19 +199,13 @@ def _units(doc):
     return structure.units(doc, index), index
 
 
-def test_a_note_says_when_the_proposal_merges_judged_packages():
-    from reports.view import judged_contexts
-
-    doc = {"readiness": {"contexts_source": "packages",
-                         "contexts": {"orders": ["o.m"], "billing": ["b.m"], "search": ["s.m"]}},
-           "contexts": [{"name": "core", "modules": ["o.m", "b.m", "k"]},
-                        {"name": "search", "modules": ["s.m"]},
-                        {"name": "wiring", "modules": ["app"]}]}
-    note = judged_contexts(doc)
-    assert note is not None and "billing, orders (as core)" in note and "search" not in note
-    doc["contexts"] = [{"name": "o", "modules": ["o.m"]}, {"name": "b", "modules": ["b.m"]},
-                       {"name": "wiring", "modules": ["app"]}]
-    assert judged_contexts(doc) is None  # an extra wiring context merges nothing
-    doc["readiness"]["contexts_source"] = "proposed"
-    doc["contexts"] = [{"name": "core", "modules": ["o.m", "b.m"]}]
-    assert judged_contexts(doc) is None
+def test_summary_carries_the_partition_notes_and_the_share_in_contexts():
+    doc = full_document()
+    s = view.summary(doc)
+    assert s["notes"] == doc["recommendation"]["partition_notes"]
+    assert ("application lines in contexts", "79%") in s["facts"]
+    assert ("contexts", "3") in s["facts"]
+    doc["recommendation"]["partition_notes"] = ["a", "b", "c", "d"]
+    assert view.summary(doc)["notes"] == ["a", "b", "c"]  # three lines at most
+    del doc["judgement"]
+    assert all(k != "application lines in contexts" for k, _ in view.summary(doc)["facts"])
