@@ -175,6 +175,8 @@ def contexts_section(graph, proposal) -> list[dict]:
             "tables": [{"model": t.model, "module": t.module, "table": t.table}
                        for t in c.tables],
             "members": members.get(c.name, []),
+            "tests": list(c.tests),  # support code attributed to it, never members
+            "migrations": list(c.migrations),
         })
     return out
 

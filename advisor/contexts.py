@@ -2,6 +2,11 @@
 naming. Returns frozen values the assessment serialises; prints nothing.
 
 How it decides, in order:
+0. Support code (tests, migrations, fixtures, test settings: ``advisor.support``) is never a
+   member: it is out of the clustering, the kernel's fan-in, layer folding, pins, API surfaces
+   and context edges. Each support module is attributed to the context it exercises
+   (``Assignment.attributed``; ``Context.tests`` and ``Context.migrations``), which changes
+   none of that context's modules, lines, cohesion or coupling.
 1. Pins (``[tool.advisor.contexts.pins]``: name -> globs over paths or dotted names) are final;
    each pin is contracted into one node before clustering, so the rest organises around it.
 2. Hubs leave the clustering. Shared kernel: ``kernel`` globs, plus modules that at least
@@ -54,11 +59,14 @@ from advisor.graph import DependencyGraph, Resolver, package_of
 from advisor.metrics import omnipresent
 from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
 from advisor.signals import SignalConfig, SignalGraph, build_signal_graph
+from advisor.support import attribute
+from analyzers.support import MIGRATION
 
 DEFAULT_LAYERS = ("admin", "api", "apis", "commands", "filters", "forms", "formsets", "graphql",
                   "management", "migrations", "serializers", "tables", "templatetags", "test",
                   "tests", "urls", "views", "viewsets")
 KERNEL = "kernel"
+SUPPORT = "support"
 FRAGMENT = 5  # contexts smaller than this may be splinters (NED's lower bound)
 _CONTAINERS = frozenset({"apps", "src", "lib", "libs", "modules", "packages", "components",
                          "domains", "services", "contrib", "plugins", "extensions"})
@@ -137,14 +145,18 @@ class Context:
     lines: int = 0
     depends_on: tuple[tuple[str, int], ...] = ()  # (context, module dependencies), by name
     pinned: bool = False
+    tests: tuple[str, ...] = ()  # support modules (tests, fixtures) attributed to it
+    migrations: tuple[str, ...] = ()  # migrations attributed to it
 
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
     module: str
-    context: str | None  # None: shared kernel or unassigned
+    context: str | None  # None: shared kernel, unassigned or support
     confidence: float
-    placed_by: str  # clustering, pin, layer, merge, interface, package, kernel, unassigned
+    placed_by: str  # clustering, pin, layer, merge, interface, package, kernel, unassigned,
+    #                 support (then ``attributed`` names the context it exercises, if any)
+    attributed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,19 @@ class ContextProposal:
     signals: SignalGraph = field(repr=False, compare=False)
 
     def context_of(self) -> dict[str, str]:
+        """The judged partition: members only (no kernel, no support)."""
         return {a.module: a.context for a in self.assignments if a.context is not None}
+
+    @property
+    def support(self) -> dict[str, str]:
+        """support module -> kind (test, migration, fixture, test-settings)."""
+        return dict(self.signals.support)
+
+    def home_of(self) -> dict[str, str]:
+        """Members and the support modules attributed to a context (where a reader finds a
+        module's tests and migrations); never use it to judge a context."""
+        return {a.module: a.context or a.attributed for a in self.assignments
+                if (a.context or a.attributed) is not None}
 
 
 def _match(graph: DependencyGraph, name: str, globs: tuple[str, ...]) -> bool:
@@ -168,11 +192,11 @@ def _match(graph: DependencyGraph, name: str, globs: tuple[str, ...]) -> bool:
 def detect_hubs(graph: DependencyGraph, sg: SignalGraph, config: ContextConfig,
                 pinned: set[str]) -> tuple[set[str], set[str]]:
     """(shared kernel, composition roots), see step 2."""
-    packages = {n: package_of(m) for n, m in graph.modules.items()}
+    packages = {n: package_of(m) for n, m in graph.modules.items() if n not in sg.support}
     threshold = config.kernel_fan_in or max(3, math.ceil(math.sqrt(len(set(packages.values())))))
     owners = {i.module for i in sg.models.models if not i.abstract}
     suppliers, clients = omnipresent(sg.depends, packages, threshold)
-    kernel = {n for n in graph.modules if n not in pinned and (
+    kernel = {n for n in packages if n not in pinned and (
         _match(graph, n, config.kernel) or (n in suppliers and n not in owners))}
     return kernel, {n for n in clients if n not in pinned and n not in kernel}
 
@@ -235,7 +259,8 @@ class _Builder:
                     direct[pkg].append(m)
         for m in sorted(self.graph.modules):
             info = self.layers[m]
-            if info is None or m in self.kernel or self.placed.get(m) == "pin":
+            if (info is None or m in self.kernel or self.placed.get(m) == "pin"
+                    or m in self.sg.support):
                 continue
             parent, tail = info
             target = None
@@ -286,19 +311,38 @@ class _Builder:
                 self.set(m, keep, "merge")
 
     def publish_apis(self, forced: set[str]) -> None:
-        """A kernel module whose package is the main package of exactly one context is that
-        domain's published interface (``catalog/api.py`` used everywhere), not shared kernel."""
+        """A domain's published interface (``catalog/api.py``, ``catalog/contracts.py``) is a
+        module whose package is the main package of exactly one context and that is either
+        detected as kernel (used everywhere) or clustered into a context it only serves (it
+        depends on none of that context's modules outside its own package: it is there because
+        a client uses it more than its own domain does). Either way it joins its package's
+        context."""
         groups: dict[str, list[str]] = defaultdict(list)
         for m, lab in sorted(self.label.items()):
             groups[lab].append(m)
         owner: dict[str, list[str]] = defaultdict(list)
         for lab, ms in groups.items():
             owner[dominant_package(self.graph, ms, self.config.layers)].append(lab)
+
+        def package(m: str) -> str:
+            return _domain_package(self.graph.modules[m], self.config.layers)
+
+        def home(m: str) -> str | None:
+            pkg = package(m)
+            return owner[pkg][0] if "." in pkg and len(owner.get(pkg, ())) == 1 else None
+
         for m in sorted(self.kernel - forced):
-            pkg = _domain_package(self.graph.modules[m], self.config.layers)
-            if "." in pkg and len(owner.get(pkg, ())) == 1:
+            if home(m) is not None:
                 self.kernel.discard(m)
-                self.set(m, owner[pkg][0], "interface")
+                self.set(m, home(m), "interface")
+        for m, lab in sorted(self.label.items()):
+            target = home(m)
+            if (target is None or target == lab or self.placed.get(m) in ("pin", "layer")
+                    or self.graph.modules[m].is_package):
+                continue
+            if not any(self.label.get(t) == lab and package(t) != package(m)
+                       for t in self.sg.depends.get(m, ())):
+                self.set(m, target, "interface")
 
 def _domain_package(module, layers) -> str:
     parts = package_of(module).split(".")
@@ -342,11 +386,12 @@ def name_contexts(graph, groups: dict[str, list[str]], layers, taken: set[str]) 
     return names
 
 
-def _pin_map(graph: DependencyGraph, config: ContextConfig) -> dict[str, str]:
+def _pin_map(graph: DependencyGraph, config: ContextConfig,
+             support: Any = ()) -> dict[str, str]:
     pins: dict[str, str] = {}
     for pin, globs in config.pins:  # the first pin (in config order) that matches wins
         for n in graph.modules:
-            if n not in pins and _match(graph, n, globs):
+            if n not in pins and n not in support and _match(graph, n, globs):
                 pins[n] = pin
     return pins
 
@@ -357,7 +402,7 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
                      ) -> ContextProposal:
     config = config or ContextConfig()
     sg = signal_graph or build_signal_graph(graph, signals, history)
-    pins = _pin_map(graph, config)
+    pins = _pin_map(graph, config, sg.support)
     kernel, roots = detect_hubs(graph, sg, config, set(pins))
     g = contract(sg.nodes, sg.weights, {n: f"pin:{p}" for n, p in pins.items()}, kernel | roots)
     result = cluster(g, config.seeds, config.resolution, base_seed)
@@ -379,11 +424,13 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     homes = {n: _domain_package(m, config.layers) for n, m in graph.modules.items()}
     b.apply(merge_fragments(b.label, homes, FRAGMENT, b.pins), "merge")
     packages = {n: package_of(m) for n, m in graph.modules.items()}
-    inits = {n for n, m in graph.modules.items() if m.is_package and n not in pins}
+    inits = {n for n, m in graph.modules.items()
+             if m.is_package and n not in pins and n not in sg.support}
     b.apply(facades(b.label, packages, inits), "package")
     b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)})
     b.apply(place_by_package(b.label, [n for n in graph.modules if n not in b.label
-                                       and n not in b.kernel], packages), "package")
+                                       and n not in b.kernel and n not in sg.support],
+                             packages), "package")
     b.merge_split_domains()
     return _describe(graph, sg, b, result)
 
@@ -402,16 +449,23 @@ def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> C
     clustered = set(result.confidence)
     conf = seed_confidence([[m for m in ms if m in clustered] for ms in members.values()],
                            list(result.runs))
-    assignments = tuple(Assignment(
-        m, final.get(m), 1.0 if b.placed.get(m) == "pin" else conf.get(m, 0.0),
-        b.placed.get(m, KERNEL if m in b.kernel else "unassigned")) for m in graph.modules)
+    attributed = attribute(graph, sg.support, final, sg.support_uses)
+    assignments = tuple(
+        Assignment(m, None, attributed[m][1], SUPPORT, attributed[m][0]) if m in attributed
+        else Assignment(m, final.get(m), 1.0 if b.placed.get(m) == "pin" else conf.get(m, 0.0),
+                        b.placed.get(m, KERNEL if m in b.kernel else "unassigned"))
+        for m in graph.modules)
+    support: dict[tuple[str, bool], list[str]] = defaultdict(list)
+    for m, (c, _) in attributed.items():
+        if c is not None:
+            support[c, sg.support[m] == MIGRATION].append(m)
     bounds = boundaries(final, sg.edges(), [(e.source, e.target) for e in graph.edges],
                         [(m, t) for m, ts in sg.depends.items() for t in sorted(ts)])
     tables: dict[str, list[Table]] = defaultdict(list)
     for i in sg.models.models:
         if i.module in final and not i.abstract:
             tables[final[i.module]].append(Table(i.name, i.module, i.table))
-    surface = api_surface(graph, final, Resolver(graph.modules))
+    surface = api_surface(graph, final, Resolver(graph.modules), ignore=sg.support)
     conf_sum: Counter = Counter()
     for a in assignments:
         if a.context is not None:
@@ -426,6 +480,8 @@ def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> C
         lines=sum(graph.modules[m].lines for m in ms),
         depends_on=bounds[c].depends_on,
         pinned=c in b.pins,
+        tests=tuple(support[c, False]),
+        migrations=tuple(support[c, True]),
     ) for c, ms in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     return ContextProposal(contexts, tuple(sorted(b.kernel)), assignments, result.resolution,
                            result.scan, sg)

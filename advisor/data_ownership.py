@@ -15,7 +15,9 @@ Contexts come from a partition ``module -> context name`` (None: the shared kern
 counts as a context of its own here). A foreign key *crosses* when it points into a domain
 context from outside it (pointing into the shared kernel is what a kernel is for). A transaction
 *spans* when the tables written inside one atomic block belong to two or more domain contexts.
-Test modules and migrations are left out: fixtures and schema history are not ownership.
+Support code is left out (``advisor.support``: tests, migrations, fixtures, test settings, by
+path and content): a migration or a test writing a table is not a writer, and a model a test
+defines owns no table.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from advisor.graph import DependencyGraph, Resolver
+from advisor.support import support_modules
+from analyzers.support import path_kind
 
 KERNEL = "(shared kernel)"
 """The pseudo-context name of modules the partition leaves out (None)."""
@@ -33,13 +37,9 @@ _IGNORED_TARGETS = ("AUTH_USER_MODEL", "self")
 
 
 def is_support_module(path: str) -> bool:
-    """Tests, test fixtures and migrations: code that does not own data or behaviour."""
-    parts = path.split("/")
-    base = parts[-1]
-    if any(p in ("tests", "test", "migrations", "testing") for p in parts[:-1]):
-        return True
-    return (base.startswith("test_") or base.endswith("_test.py") or base in ("tests.py",
-                                                                               "conftest.py"))
+    """Tests, test fixtures, migrations and test settings, as far as the path tells (the
+    content and graph rules need the module: ``advisor.support.support_modules``)."""
+    return path_kind(path) is not None
 
 
 def label(context: str | None) -> str:
@@ -165,14 +165,17 @@ def build_data_ownership(graph: DependencyGraph, partition: Mapping[str, str | N
 
         index = build_model_index(graph, Resolver(graph.modules))
     ctx = {name: partition.get(name) for name in graph.modules}
+    support = support_modules(graph)
     models = tuple(ModelRef(i.module, i.name, i.line, None if i.abstract else i.table,
-                            ctx[i.module], i.abstract) for i in index.models)
+                            ctx[i.module], i.abstract) for i in index.models
+                   if i.module not in support)
     by_key = {(m.module, m.name): m for m in models}
 
     def resolve(target: str, origin: str) -> ModelRef | None:
         if target.rpartition(".")[2] in _IGNORED_TARGETS:
             return None
-        found = [by_key[i.module, i.name] for i in index.resolve_name(target, origin)]
+        found = [by_key[i.module, i.name] for i in index.resolve_name(target, origin)
+                 if (i.module, i.name) in by_key]
         concrete = sorted((m for m in found if m.table), key=lambda m: (m.module, m.name))
         return concrete[0] if len(concrete) == 1 else None  # ambiguous names prove nothing
 
@@ -180,7 +183,7 @@ def build_data_ownership(graph: DependencyGraph, partition: Mapping[str, str | N
     fks: list[ForeignKey] = []
     blocks: dict[tuple[str, int], list[Write]] = defaultdict(list)
     for name, module in graph.modules.items():
-        if is_support_module(module.path):
+        if name in support:
             continue
         for access in module.source.data_access:
             if access.operation != "write":

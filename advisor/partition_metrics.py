@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from advisor.graph import DependencyGraph, Resolver
@@ -306,10 +306,11 @@ class ApiSymbol:
     used_by: tuple[str, ...]  # those contexts, "(no context)" for kernel or unassigned users
 
 
-def api_surface(graph: DependencyGraph, context_of: dict[str, str],
-                resolver: Resolver) -> dict[str, tuple[ApiSymbol, ...]]:
+def api_surface(graph: DependencyGraph, context_of: dict[str, str], resolver: Resolver,
+                ignore: Collection[str] = ()) -> dict[str, tuple[ApiSymbol, ...]]:
     """Symbols of each context used from other contexts: from-imports of a name, and uses of a
-    name (calls, references, bases) resolved to the module defining it."""
+    name (calls, references, bases) resolved to the module defining it. Users in ``ignore``
+    (support code: a symbol only tests use is no API) are left out."""
     uses: Counter = Counter()
     users: dict[tuple[str, str], set[str]] = defaultdict(set)
 
@@ -322,6 +323,8 @@ def api_surface(graph: DependencyGraph, context_of: dict[str, str],
         users[module, symbol].add(context_of.get(user) or "(no context)")
 
     for name, module in graph.modules.items():
+        if name in ignore:
+            continue
         binds = resolver.bindings(module)
         for fact in module.source.imports:
             if fact.form == "from" and not fact.star:

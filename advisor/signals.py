@@ -15,6 +15,10 @@ Signals (``[tool.advisor.signals]``, weight 0 switches one off):
 - ``authorship``: cosine similarity of the two files' author/commit vectors (optional input);
   only between modules another signal already links, so it reinforces, never invents, edges.
 
+Support code (tests, migrations, fixtures, test settings: ``advisor.support``) is no node of
+this graph: its edges are kept aside, per support module, as the uses that attribute it to the
+context it exercises (``support_uses``, each signal's amount shaped by log(1 + x) and weighted).
+
 Normalisation, so that no signal dominates by sheer count: per signal, each pair's raw amount x
 becomes log(1 + x) (similarities stay as they are), then is divided by the mean of that signal
 over the pairs it links, and capped at 4. Each signal thus contributes edges of mean 1.0 before
@@ -32,6 +36,7 @@ from typing import Any
 from advisor.errors import ConfigError
 from advisor.fields import MAX_WEIGHT, real
 from advisor.graph import DependencyGraph, Resolver
+from advisor.support import support_modules
 
 SIGNALS = ("imports", "calls", "inheritance", "data", "strings", "cochange", "authorship")
 DEFAULT_WEIGHTS = {"imports": 1.0, "calls": 1.0, "inheritance": 1.0, "data": 1.0,
@@ -80,6 +85,8 @@ class SignalGraph:
     weights: Mapping[Pair, float]  # combined, normalised
     depends: Mapping[str, frozenset[str]]  # module -> modules it depends on (any directed signal)
     models: ModelIndex
+    support: Mapping[str, str] = field(default_factory=dict)  # support module -> kind
+    support_uses: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def edges(self) -> list[tuple[str, str, float]]:
         return [(a, b, w) for (a, b), w in sorted(self.weights.items())]
@@ -323,9 +330,15 @@ def build_signal_graph(graph: DependencyGraph, config: SignalConfig | None = Non
     models = build_model_index(graph, resolver)
     raw: dict[str, dict[Pair, float]] = {s: defaultdict(float) for s in SIGNALS}
     depends: dict[str, set[str]] = defaultdict(set)
+    support = support_modules(graph)
+    aside: dict[tuple[str, str, str], float] = defaultdict(float)  # (signal, support, target)
 
     def add(signal: str, a: str, b: str, amount: float, directed: bool = True) -> None:
         if a == b or a not in graph.modules or b not in graph.modules:
+            return
+        if a in support or b in support:
+            if directed and a in support:
+                aside[signal, a, b] += amount
             return
         raw[signal][_pair(a, b)] += amount
         if directed:
@@ -386,10 +399,16 @@ def build_signal_graph(graph: DependencyGraph, config: SignalConfig | None = Non
             continue
         for p, v in normalise(raw[signal], signal in _SIMILARITY).items():
             weights[p] += w * v
+    uses: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (signal, a, b), amount in sorted(aside.items()):
+        if config.weight(signal) > 0 and amount > 0:
+            uses[a][b] += config.weight(signal) * math.log1p(amount)
     return SignalGraph(
-        nodes=tuple(graph.modules),
+        nodes=tuple(n for n in graph.modules if n not in support),
         raw={s: dict(sorted(raw[s].items())) for s in SIGNALS},
         weights=dict(sorted(weights.items())),
         depends={n: frozenset(depends.get(n, ())) for n in graph.modules},
         models=models,
+        support=support,
+        support_uses={m: dict(sorted(ts.items())) for m, ts in sorted(uses.items())},
     )

@@ -7,6 +7,11 @@ Files are listed once by ``FileTree``, which never leaves the root (links whose 
 outside are recorded as skipped and never read), skips ``.git``, ``node_modules``, virtualenvs
 (directories holding ``pyvenv.cfg``) and hidden directories except ``.github``, ``.gitlab`` and
 ``.circleci``, and caps the number of files and the size of each file read.
+
+Support code (tests, fixtures, migrations, test settings: ``analyzers.support``, by path and
+by content) is never evidence of how the application runs: a ``queue="..."`` in a test, a
+health URL a test requests, a Dockerfile of an e2e suite or a manifest among test fixtures
+count for nothing. Only CI pipelines and the test suite itself are read from it.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from analyzers.dependencies import detect_dependencies
 from analyzers.facts import SkippedFile
+from analyzers.support import path_kind, text_kind
 from analyzers.filetree import (
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -80,6 +87,24 @@ class OperationsFacts:
         return tuple(sorted({_dist_name(e.detail) for e in self.dependencies} - {""}))
 
 
+_KINDS: WeakKeyDictionary[FileTree, dict[str, str | None]] = WeakKeyDictionary()
+
+
+def _application(tree: FileTree, predicate=None) -> Iterator[tuple[str, str]]:
+    """(path, text) of the files that are not support code, among those ``predicate`` (default:
+    Python files) accepts. Each file is classified once per tree."""
+    kinds = _KINDS.setdefault(tree, {})
+    for path, text in tree.named(predicate or (lambda p: p.endswith(".py"))):
+        if path not in kinds:
+            kinds[path] = text_kind(path, text)
+        if kinds[path] is None:
+            yield path, text
+
+
+def _application_paths(tree: FileTree) -> list[str]:
+    return [p for p in tree.paths if path_kind(p) is None]
+
+
 def _first_per_key(items: Iterator[tuple[str, Evidence]]) -> list[Evidence]:
     seen: dict[str, Evidence] = {}
     for key, ev in items:
@@ -134,9 +159,12 @@ def library_imports(path: str, text: str, topic: str) -> list[Evidence]:
 
 
 def library_dependencies(deps: tuple[Evidence, ...], topic: str) -> list[Evidence]:
-    """Declared dependencies on known libraries of ``topic``."""
+    """Declared runtime dependencies on known libraries of ``topic`` (a development or test
+    requirement says nothing about how the application runs)."""
     found = []
     for dep in deps:
+        if dep.kind == "dev":
+            continue
         name = _dist_name(dep.detail)
         for _, dist, lib_topic, kind in LIBRARIES:
             hit = name.startswith(dist[:-1]) if dist.endswith("*") else name == dist
@@ -208,8 +236,8 @@ def _is_yaml(path: str) -> bool:
 
 def detect_containers(tree: FileTree) -> tuple[Evidence, ...]:
     found = [Evidence(p, 0, "Docker Compose file", "compose")
-             for p in tree.paths if _COMPOSE.fullmatch(p)]
-    for path, text in tree.named(_DOCKERFILE.fullmatch):
+             for p in _application_paths(tree) if _COMPOSE.fullmatch(p)]
+    for path, text in _application(tree, _DOCKERFILE.fullmatch):
         base = next(_hits(_FROM, text), None)
         found.append(Evidence(path, base[0], f"Dockerfile (FROM {base[1].group(1)})", "dockerfile")
                      if base else Evidence(path, 0, "Dockerfile", "dockerfile"))
@@ -218,12 +246,12 @@ def detect_containers(tree: FileTree) -> tuple[Evidence, ...]:
 
 def detect_iac(tree: FileTree) -> tuple[Evidence, ...]:
     found = []
-    for path in tree.paths:
+    for path in _application_paths(tree):
         hit = next(((label, kind) for regex, label, kind in _IAC_FILES if regex.fullmatch(path)),
                    None)
         if hit:
             found.append(Evidence(path, 0, *hit))
-    for path, text in tree.named(_is_yaml):
+    for path, text in _application(tree, _is_yaml):
         if _K8S_API.search(text):
             found += [Evidence(path, line, f"Kubernetes {m.group(1)}", "kubernetes")
                       for line, m in _hits(_K8S_KIND, text)]
@@ -244,15 +272,15 @@ _RETRY_KW = re.compile(r"\b(max_retries|autoretry_for|retry_backoff)[ \t]*=")
 def detect_observability(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                          ) -> tuple[Evidence, ...]:
     found = []
-    for path, text in tree.python():
+    for path, text in _application(tree):
         found += library_imports(path, text, "observability")
         found += [Evidence(path, line, f"health endpoint {m.group(0)}", "health_check")
                   for line, m in _hits(_HEALTH, text, ("health", "ready", "live"))
                   if any(c in m.group(0) for c in "/^$")]
-    for path, text in tree.named(_is_yaml):
+    for path, text in _application(tree, _is_yaml):
         found += [Evidence(path, line, m.group(1), "health_check")
                   for line, m in _hits(_PROBE, text)]
-    for path, text in tree.named(_DOCKERFILE.fullmatch):
+    for path, text in _application(tree, _DOCKERFILE.fullmatch):
         found += [Evidence(path, line, "Docker HEALTHCHECK", "health_check")
                   for line, _ in _hits(_DOCKER_HEALTH, text)]
     found += library_dependencies(_deps(tree, deps), "observability")
@@ -271,7 +299,7 @@ def _call_args(text: str, start: int, limit: int = 4000) -> str:
 def detect_resilience(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                       ) -> tuple[Evidence, ...]:
     found = []
-    for path, text in tree.python():
+    for path, text in _application(tree):
         found += library_imports(path, text, "resilience")
         for line, m in _hits(_HTTP_CALL, text, ("requests.", "httpx.")):
             call, args = f"{m.group(1)}.{m.group(2)}", _call_args(text, m.end())
@@ -305,7 +333,7 @@ _ENV_TEMPLATE = re.compile(r"(?:.*/)?\.env\.(?:example|sample|template|dist)")
 def detect_messaging(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                      ) -> tuple[Evidence, ...]:
     found = []
-    for path, text in tree.python():
+    for path, text in _application(tree):
         found += library_imports(path, text, "messaging")
         found += [Evidence(path, line, f"task routing: {m.group(1)}", "queues")
                   for line, m in _hits(_ROUTES, text, ("ROUTES", "routes", "QUEUES", "queues"))]
@@ -314,7 +342,7 @@ def detect_messaging(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                       for line, m in _hits(_QUEUE_KW, text, ("queue",))]
     processes = (lambda p: _COMPOSE.fullmatch(p) or _DOCKERFILE.fullmatch(p)
                  or _base(p) == "Procfile" or _is_yaml(p))
-    for path, text in tree.named(processes):
+    for path, text in _application(tree, processes):
         found += [Evidence(path, line, f"worker process: {m.group(0).strip()[:120]}", "worker")
                   for line, m in _hits(_WORKER, text)]
     found += library_dependencies(_deps(tree, deps), "messaging")
@@ -324,8 +352,8 @@ def detect_messaging(tree: FileTree, deps: tuple[Evidence, ...] | None = None
 def detect_config(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                   ) -> tuple[Evidence, ...]:
     found = [Evidence(p, 0, "environment template", "env_template")
-             for p in tree.paths if _ENV_TEMPLATE.fullmatch(p)]
-    for path, text in tree.python():
+             for p in _application_paths(tree) if _ENV_TEMPLATE.fullmatch(p)]
+    for path, text in _application(tree):
         found += library_imports(path, text, "config")
         found += [Evidence(path, line, "pydantic BaseSettings", "pydantic-settings")
                   for line, _ in _hits(_BASESETTINGS, text, ("BaseSettings",))]

@@ -116,14 +116,18 @@ def test_contexts_are_the_domains(tree, tmp_path):
     contexts = {c["name"]: set(c["modules"]) for c in doc["contexts"]}
     modules = [m["name"] for m in doc["modules"]]
     for d in MODELS:
-        expected = {m for m in modules if m == f"shop.{d}" or m.startswith(f"shop.{d}.")}
+        expected = {m for m in modules if (m == f"shop.{d}" or m.startswith(f"shop.{d}."))
+                    and ".migrations" not in m}
         assert contexts[d] == expected | {f"shop.api.{d}"}, d
     assert doc["metrics"]["proposal"]["kernel"] == ["shop.core.money"]
     context_of = {m["name"]: m["context"] for m in doc["modules"]}
-    assert context_of["shop.orders.migrations.0001_initial"] == "orders"
+    # a migration is support: attributed to its app's context, never a member of one
+    assert context_of["shop.orders.migrations.0001_initial"] is None
     assert context_of["shop.api.billing"] == "billing"
     assert context_of["shop.core.money"] is None
     orders = next(c for c in doc["contexts"] if c["name"] == "orders")
+    assert orders["migrations"] == ["shop.orders.migrations",
+                                    "shop.orders.migrations.0001_initial"]
     assert orders["tables"] == [{"model": "Order", "module": "shop.orders.models",
                                  "table": "orders_order"}]
     assert {"module": "shop.orders.models", "symbol": "Order"}.items() <= next(
@@ -160,8 +164,10 @@ def test_pins_from_the_configuration_are_respected(tree, tmp_path):
         """)}
     doc = analyze(tree(files), tmp_path / "out")
     contexts = {c["name"]: set(c["modules"]) for c in doc["contexts"]}
-    assert {"shop.orders.models", "shop.billing.services", "shop.billing.migrations"} <= (
-        contexts["sales"])
+    assert {"shop.orders.models", "shop.billing.services"} <= contexts["sales"]
+    sales = next(c for c in doc["contexts"] if c["name"] == "sales")
+    assert "shop.billing.migrations" not in contexts["sales"]  # support is never pinned in
+    assert "shop.billing.migrations" in sales["migrations"]
     assert "orders" not in contexts and "billing" not in contexts
     assert next(c for c in doc["contexts"] if c["name"] == "sales")["pinned"] is True
 

@@ -98,16 +98,20 @@ def test_each_domain_is_a_context_with_its_layers_and_api(graph):
     proposal = propose_contexts(graph)
     contexts = by_domain(proposal)
     for d in DOMAINS:
-        expected = {m for m in graph.modules if m.startswith(f"shop.{d}")} | {f"shop.api.{d}"}
+        expected = {m for m in graph.modules if m.startswith(f"shop.{d}")
+                    and ".migrations" not in m} | {f"shop.api.{d}"}
         assert contexts[d] == expected, d
+        # migrations are support: attributed to their app, never members
+        assert next(c for c in proposal.contexts if c.name == d).migrations == (
+            f"shop.{d}.migrations", f"shop.{d}.migrations.0001_initial")
     assert proposal.kernel == ("shop.core.money",)
 
 
 def test_placement_is_explained(graph):
     placed = {a.module: a.placed_by for a in propose_contexts(graph).assignments}
     assert placed["shop.core.money"] == "kernel"
-    # no coupling at all: placed by the package rules
-    assert placed["shop.orders.migrations.0001_initial"] in ("layer", "package")
+    # support code is never placed in a context, only attributed to one
+    assert placed["shop.orders.migrations.0001_initial"] == "support"
     assert placed["shop.orders.models"] == "clustering"
 
 
@@ -129,7 +133,8 @@ def test_confidence_is_a_share(graph):
 def test_pins_are_respected(graph):
     config = ContextConfig(pins=(("money", ("shop/orders/*", "shop.billing.*")),))
     contexts = by_domain(propose_contexts(graph, config))
-    pinned = {m for m in graph.modules if m.startswith(("shop.orders.", "shop.billing."))}
+    pinned = {m for m in graph.modules if m.startswith(("shop.orders.", "shop.billing."))
+              and ".migrations" not in m}  # support code is never pinned into a context
     assert pinned <= contexts["money"]
     assert "orders" not in contexts and "billing" not in contexts
     assert contexts["catalog"] >= {"shop.catalog.models", "shop.catalog.views"}
