@@ -91,6 +91,10 @@ class GitRepo:
     work_tree: str  # the folder holding ``.git``: the analysed folder or one enclosing it
     git_dir: str  # inside ``work_tree``
     partial: bool = False  # a partial clone: blobs may be missing, never ask git for them
+    # packs marked as fetched from a promisor remote, but no promisor remote configured (a copy
+    # of a partial clone): git cannot fetch, and blobs are usually all there; if one is missing,
+    # history is read again from file names only
+    promisor_packs: bool = False
 
 
 GitRunner = Callable[[GitRepo, Sequence[str]], bytes]
@@ -121,8 +125,8 @@ def locate_repository(root: str) -> GitRepo | str | None:
         return f"no git history read: {exc}"
     except OSError as exc:
         return f"no git history read: {exc.filename or work_tree}: {exc.strerror}"
-    return GitRepo(cwd=root, work_tree=work_tree, git_dir=git_dir,
-                   partial=partial or _has_promisor_packs(common))
+    return GitRepo(cwd=root, work_tree=work_tree, git_dir=git_dir, partial=partial,
+                   promisor_packs=_has_promisor_packs(common))
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -147,13 +147,19 @@ def collect_history(
     if now is None:  # the window ends at HEAD: an old checkout still shows its last year
         now = _commit_time(repo, head, git)
     line_counts = not repo.partial
-    args = log_args(window_days, now, max_commits=max_commits, line_counts=line_counts)
-    if prefix:  # only then: a pathspec makes git simplify history and hide most merges
-        args += ["--", "."]
+    pathspec = ["--", "."] if prefix else []  # only then: a pathspec makes git simplify history
     try:
-        out = git(repo, args)
+        out = git(repo, log_args(window_days, now, max_commits=max_commits,
+                                 line_counts=line_counts) + pathspec)
     except GitError as exc:
-        return missing(f"git log failed: {exc}", head=head, shallow=shallow)
+        if not (line_counts and repo.promisor_packs):
+            return missing(f"git log failed: {exc}", head=head, shallow=shallow)
+        line_counts = False  # a blob of a copied partial clone is missing: names only
+        try:
+            out = git(repo, log_args(window_days, now, max_commits=max_commits,
+                                     line_counts=False) + pathspec)
+        except GitError as exc2:
+            return missing(f"git log failed: {exc2}", head=head, shallow=shallow)
     mailmap, mailmap_note = read_mailmap(repo.work_tree)
     facts = parse_log(out, prefix=prefix, max_files_per_commit=max_files_per_commit,
                       max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap,
@@ -163,7 +169,7 @@ def collect_history(
         notes.append("shallow clone: only the fetched commits are counted, and the oldest one "
                      "shows every file as added; fetch full history (git fetch --unshallow) for "
                      "real numbers")
-    if repo.partial:
+    if not line_counts:
         notes.append("partial clone: history read from file names only, without fetching the "
                      "missing file contents (no line counts, renames not followed)")
     if facts.truncated:

@@ -150,6 +150,40 @@ def test_partial_clone_config_runs_no_program(tmp_path: Path, attack: str, targe
     assert "no line counts" in facts.note
 
 
+def _mark_packs_promisor(repo: Path) -> None:
+    """Pack every object and mark the pack as fetched from a promisor remote, as a copy of a
+    partial clone has it, without configuring any promisor remote."""
+    git(repo, "repack", "-a", "-d", "-q")
+    for pack in (repo / ".git" / "objects" / "pack").glob("*.pack"):
+        pack.with_suffix(".promisor").touch()
+
+
+def test_promisor_packs_without_a_promisor_remote_keep_line_counts(tmp_path: Path) -> None:
+    """A copy of a partial clone whose blobs are all there is read in full."""
+    repo = make_repo(tmp_path / "repo")
+    _mark_packs_promisor(repo)
+    facts = collect_history(str(repo))
+    assert facts.available and facts.line_counts
+    assert facts.file("app/models.py").lines_added == 3
+    assert not facts.note or "partial clone" not in facts.note
+
+
+def test_promisor_packs_with_a_missing_blob_fall_back_to_names(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    old_blob = git(repo, "rev-parse", "HEAD~1:app/models.py").strip()
+    (repo / ".git" / "objects" / old_blob[:2] / old_blob[2:]).unlink()
+    marker = tmp_path / "pwned"
+    git(repo, "config", "remote.origin.url", f"ext::sh -c touch% {marker}")
+    (repo / ".git" / "objects" / "pack").mkdir(exist_ok=True)
+    (repo / ".git" / "objects" / "pack" / "pack-0.promisor").touch()
+    before = tree_digest(repo / ".git")
+    facts = collect_history(str(repo))
+    assert not marker.exists()
+    assert tree_digest(repo / ".git") == before
+    assert facts.available and facts.commits == 3 and not facts.line_counts
+    assert "partial clone" in facts.note
+
+
 # --- 2. a legitimate blobless clone: read without fetching, nothing written -----------------
 
 def test_blobless_clone_is_read_without_fetching_or_writing(tmp_path: Path) -> None:
