@@ -56,6 +56,7 @@ from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
 from advisor.fields import real, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
+from advisor.layers import domain_stems, layer_roles, wiring
 from advisor.metrics import omnipresent
 from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
 from advisor.signals import SignalConfig, SignalGraph, build_signal_graph
@@ -66,6 +67,7 @@ DEFAULT_LAYERS = ("admin", "api", "apis", "commands", "filters", "forms", "forms
                   "management", "migrations", "serializers", "tables", "templatetags", "test",
                   "tests", "urls", "views", "viewsets")
 KERNEL = "kernel"
+WIRING = "wiring"  # composition roots and the plumbing only they use (``advisor.layers``)
 SUPPORT = "support"
 FRAGMENT = 5  # contexts smaller than this may be splinters (NED's lower bound)
 _CONTAINERS = frozenset({"apps", "src", "lib", "libs", "modules", "packages", "components",
@@ -176,6 +178,11 @@ class ContextProposal:
     def support(self) -> dict[str, str]:
         """support module -> kind (test, migration, fixture, test-settings)."""
         return dict(self.signals.support)
+
+    @property
+    def wiring(self) -> tuple[str, ...]:
+        """Composition roots and plumbing: in no context, not the kernel."""
+        return tuple(sorted(a.module for a in self.assignments if a.placed_by == WIRING))
 
     def home_of(self) -> dict[str, str]:
         """Members and the support modules attributed to a context (where a reader finds a
@@ -403,7 +410,17 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     config = config or ContextConfig()
     sg = signal_graph or build_signal_graph(graph, signals, history)
     pins = _pin_map(graph, config, sg.support)
+    user_pins = set(pins.values())
+    owners = {i.module for i in sg.models.models if not i.abstract}
+    seeded = {n: d for n, d in domain_stems(graph, sg.support, owners, config.layers).items()
+              if n not in pins}
+    layer_kernel, layer_wiring = layer_roles(graph, sg.depends, seeded, sg.support, owners)
+    layer_kernel -= set(pins)
+    layer_wiring -= set(pins) | layer_kernel
+    pins.update(seeded)
     kernel, roots = detect_hubs(graph, sg, config, set(pins))
+    kernel |= layer_kernel
+    roots = (roots | layer_wiring) - kernel
     g = contract(sg.nodes, sg.weights, {n: f"pin:{p}" for n, p in pins.items()}, kernel | roots)
     result = cluster(g, config.seeds, config.resolution, base_seed)
     b = _Builder(graph, sg, config, set(kernel), set(pins.values()))
@@ -427,15 +444,35 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     inits = {n for n, m in graph.modules.items()
              if m.is_package and n not in pins and n not in sg.support}
     b.apply(facades(b.label, packages, inits), "package")
-    b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)})
+    b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)} | layer_kernel)
     b.apply(place_by_package(b.label, [n for n in graph.modules if n not in b.label
                                        and n not in b.kernel and n not in sg.support],
                              packages), "package")
     b.merge_split_domains()
-    return _describe(graph, sg, b, result)
+    plumbing = wiring(graph, sg.depends, b.label, sg.support, owners,
+                      lambda n: b.layers[n] is not None, layer_wiring, set(pins) | b.kernel)
+    for n in plumbing:
+        b.label.pop(n, None)
+        b.placed[n] = WIRING
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n, lab in b.label.items():
+        groups[lab].append(n)
+
+    def container(pkg: str) -> bool:  # holds several contexts' modules, or none
+        inside = {lab for n, lab in b.label.items() if n.startswith(pkg + ".")}
+        return len(inside) != 1
+
+    for lab, ms in groups.items():  # package markers left alone are no domain
+        if plumbing and lab not in b.pins and all(
+                graph.modules[n].is_package and container(n) for n in ms):
+            for n in ms:
+                b.label.pop(n)
+                b.placed[n] = "unassigned"
+    return _describe(graph, sg, b, result, user_pins, set(seeded))
 
 
-def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> ContextProposal:
+def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result,
+              user_pins: set[str], seeded: set[str]) -> ContextProposal:
     groups: dict[str, list[str]] = defaultdict(list)
     for m, lab in sorted(b.label.items()):
         groups[lab].append(m)
@@ -453,6 +490,7 @@ def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> C
     assignments = tuple(
         Assignment(m, None, attributed[m][1], SUPPORT, attributed[m][0]) if m in attributed
         else Assignment(m, final.get(m), 1.0 if b.placed.get(m) == "pin" else conf.get(m, 0.0),
+                        "layer" if m in seeded and m in final else
                         b.placed.get(m, KERNEL if m in b.kernel else "unassigned"))
         for m in graph.modules)
     support: dict[tuple[str, bool], list[str]] = defaultdict(list)
@@ -479,7 +517,7 @@ def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result) -> C
         confidence=round(conf_sum[c] / len(ms), 4),
         lines=sum(graph.modules[m].lines for m in ms),
         depends_on=bounds[c].depends_on,
-        pinned=c in b.pins,
+        pinned=c in user_pins,
         tests=tuple(support[c, False]),
         migrations=tuple(support[c, True]),
     ) for c, ms in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])))

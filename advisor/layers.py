@@ -1,0 +1,207 @@
+"""Layers and plumbing recognised by shape and role, not by a list of names.
+
+* Layer-first code bases (``models/deals.py``, ``services/deals.py``, ``api/v1/deals.py``): when
+  sibling packages of one project share the stems of their modules, and the data layer is split
+  by those stems (two or more of them own concrete models), the shared stems are the domains.
+  Each stem's modules across the layers seed one context named after the stem
+  (:func:`domain_stems`). Stems are normalised conservatively: equal after a plural or verb
+  suffix (``invoice``/``invoices``/``invoicing``) or sharing a prefix of at least six letters.
+* Around those domains, modules of the layer packages that are not a domain's are the layers'
+  kernel (``models/base.py``, ``api/deps.py``) when they import no domain, and wiring when they
+  import two or more (``api/v1/router.py``, ``models/__init__.py``) (:func:`layer_roles`).
+* Wiring (composition roots) in any code base (:func:`wiring`): modules that own no table, are
+  no layer module, depend on several contexts and that nothing but wiring depends on (settings,
+  root urls, app factories, Celery apps, ``manage.py``); siblings of a root that only wiring
+  uses (``wsgi.py``, an observability setup); the project's top-level package ``__init__``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+
+from advisor.graph import DependencyGraph
+
+MIN_PREFIX = 6
+_SUFFIXES = ("ing", "es", "s")
+_NOT_DOMAINS = frozenset({
+    "init", "main", "base", "common", "core", "shared", "utils", "util", "helpers", "deps",
+    "dependencies", "models", "model", "schemas", "schema", "config", "settings", "constants",
+    "types", "enums", "exceptions", "errors", "signals", "receivers", "managers", "mixins",
+    "abstract", "router", "routers", "urls", "views", "admin", "apps", "app", "tests", "test",
+    "conftest", "factories", "fixtures", "session", "db", "database", "security", "auth",
+    "celery", "worker", "tasks", "api", "forms", "serializers", "wsgi", "asgi", "manage"})
+
+
+def _root(stem: str) -> str:
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            return stem[: -len(suffix)]
+    return stem
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Conservative: equal roots, or a common prefix of at least MIN_PREFIX letters."""
+    if _root(a) == _root(b):
+        return True
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= MIN_PREFIX
+
+
+def _canonical(stems: Collection[str]) -> dict[str, str]:
+    """stem -> representative of its group (union of ``same_stem`` pairs)."""
+    parent = {s: s for s in stems}
+
+    def find(s: str) -> str:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+
+    ordered = sorted(stems)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if same_stem(a, b):
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    return {s: find(s) for s in stems}
+
+
+def domain_stems(graph: DependencyGraph, support: Collection[str], owners: Collection[str],
+                 layers: Collection[str]) -> dict[str, str]:
+    """module -> domain name, for layer-first code bases (empty for any other shape)."""
+    leaves = [m for n, m in graph.modules.items()
+              if n not in support and not m.is_package and "." in n]
+    stem_of = {m.name: m.name.rpartition(".")[2].lower().strip("_") for m in leaves}
+    stem_of = {n: s for n, s in stem_of.items()
+               if s and s not in _NOT_DOMAINS and s not in layers and not s[0].isdigit()}
+    canon = _canonical(set(stem_of.values()))
+    out: dict[str, str] = {}
+    by_top: dict[str, list[str]] = defaultdict(list)
+    for n in stem_of:
+        by_top[n.partition(".")[0]].append(n)
+    for top, names in sorted(by_top.items()):
+        packages: dict[str, set[str]] = defaultdict(set)  # canonical stem -> packages
+        for n in names:
+            packages[canon[stem_of[n]]].add(n.rpartition(".")[0])
+        shared = {s for s, ps in packages.items() if len(ps) >= 2}
+        per_package = Counter(p for s in shared for p in packages[s])
+        layer_pkgs = {p for p, k in per_package.items() if k >= 2}
+        domains = {s for s in shared if len(packages[s] & layer_pkgs) >= 2}
+        members = [n for n in names if canon[stem_of[n]] in domains
+                   and n.rpartition(".")[0] in layer_pkgs]
+        with_data = {canon[stem_of[n]] for n in members if n in owners}
+        if len(domains) < 2 or len(with_data) < 2:
+            continue
+        raw: dict[str, Counter] = defaultdict(Counter)
+        for n in members:
+            raw[canon[stem_of[n]]][stem_of[n]] += 1
+        name = {s: min(c, key=lambda t: (-c[t], len(t), t)) for s, c in raw.items()}
+        out.update({n: name[canon[stem_of[n]]] for n in members})
+    return out
+
+
+def layer_roles(graph: DependencyGraph, depends: Mapping[str, Collection[str]],
+                domain_of: Mapping[str, str], support: Collection[str],
+                owners: Collection[str]) -> tuple[set[str], set[str]]:
+    """(kernel, wiring) among the other modules of the packages holding domain modules and of
+    their ancestors below the top-level package."""
+    tops = {n.partition(".")[0] for n in domain_of}
+    kernel, wiring = set(), set()
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for source, targets in depends.items():
+        for t in targets:
+            if source in domain_of:
+                used_by[t].add(domain_of[source])
+    for n, m in graph.modules.items():
+        if n in domain_of or n in support:
+            continue
+        if n.partition(".")[0] not in tops or n in tops:
+            continue
+        reaches = {domain_of[t] for t in depends.get(n, ()) if t in domain_of}
+        if len(reaches) >= 2 and n not in owners:
+            wiring.add(n)
+        elif not reaches and len(used_by[n]) >= 2:
+            kernel.add(n)
+    return kernel, wiring
+
+
+def wiring(graph: DependencyGraph, depends: Mapping[str, Collection[str]],
+           label: Mapping[str, str], support: Collection[str], owners: Collection[str],
+           is_layer, seed: Collection[str] = (), keep: Collection[str] = ()) -> set[str]:
+    """Composition roots and the plumbing only they use (see the module docstring)."""
+    dependents: dict[str, set[str]] = defaultdict(set)
+    for source, targets in depends.items():
+        if source in support:
+            continue
+        for t in targets:
+            if t != source:
+                dependents[t].add(source)
+    named: dict[str, set[str]] = defaultdict(set)  # include=[...], INSTALLED_APPS, routes
+    for n, m in graph.modules.items():
+        for ref in m.source.strings:
+            parts = ref.value.split(".")
+            for i in range(len(parts), 0, -1):
+                if ".".join(parts[:i]) in graph.modules:
+                    named[n].add(".".join(parts[:i]))
+                    break
+    contexts = len(set(label.values()))
+    need = max(2, min(3, contexts - 1))
+    out = set(seed)
+    roots_pkgs: set[str] = set()
+
+    with_data = {label[o] for o in owners if o in label}
+    siblings: dict[str, Counter] = defaultdict(Counter)
+    for o, lab in label.items():
+        if not graph.modules[o].is_package:
+            siblings[o.rpartition(".")[0]][lab] += 1
+
+    def in_domain(n: str) -> bool:
+        """Inside a package of a context that owns data (an app's AppConfig, its views)."""
+        return any(lab in with_data and k >= 2
+                   for lab, k in siblings[n.rpartition(".")[0]].items())
+
+    def free(n: str) -> bool:
+        return (n not in support and n not in owners and n not in keep
+                and (not is_layer(n) or n.rpartition(".")[0] in roots_pkgs)
+                and dependents[n] <= out | named[n])
+
+    changed = True
+    while changed:
+        changed = False
+        for n in sorted(graph.modules):
+            if n in out or not free(n) or in_domain(n):
+                continue
+            reaches = {label[t] for t in set(depends.get(n, ())) | named[n]
+                       if t in label and t not in out and label[t] != label.get(n)}
+            if len(reaches) >= need:
+                out.add(n)
+                changed = True
+        roots_pkgs |= {n.rpartition(".")[0] for n in out if not graph.modules[n].is_package}
+        for n in sorted(graph.modules):
+            m = graph.modules[n]
+            if n in out or m.is_package or n.rpartition(".")[0] not in roots_pkgs:
+                continue
+            if free(n) and (dependents[n] or any(t in out for t in depends.get(n, ()))):
+                out.add(n)
+                changed = True
+        for n, m in graph.modules.items():  # entry points: start the wiring, used by none
+            deps = {t for t in depends.get(n, ()) if t != n and not graph.modules[t].is_package}
+            if (out and n not in out and not m.is_package and free(n) and not dependents[n]
+                    and all(t in out or t in keep or t not in label for t in deps)
+                    and (any(t in out for t in deps) or (not deps and "." not in n))):
+                out.add(n)
+                changed = True
+    for n, m in graph.modules.items():  # the project's top-level package
+        if not m.is_package or "." in n or n in owners or n in support or n in out or n in keep:
+            continue
+        below = [o for o in graph.modules if o.startswith(n + ".") and o not in support
+                 and not graph.modules[o].is_package and o.count(".") == 1]
+        holds = {label[o] for o in graph.modules if o.startswith(n + ".") and o in label}
+        if (below and all(o in out for o in below)) or len(holds) >= 2:
+            out.add(n)
+    return out
