@@ -165,16 +165,20 @@ def wiring(graph: DependencyGraph, depends: Mapping[str, Collection[str]],
         return any(lab in with_data and k >= 2
                    for lab, k in siblings[n.rpartition(".")[0]].items())
 
-    def free(n: str) -> bool:
-        return (n not in support and n not in owners and n not in keep
-                and (not is_layer(n) or n.rpartition(".")[0] in roots_pkgs)
-                and dependents[n] <= out | named[n])
+    def candidate(n: str) -> bool:
+        return (n not in support and n not in owners and n not in keep and not in_domain(n)
+                and (not is_layer(n) or n.rpartition(".")[0] in roots_pkgs))
+
+    def free(n: str) -> bool:  # only wiring, or entry points that may be wiring, use it
+        return candidate(n) and all(
+            d in out or d in named[n] or (not dependents[d] and candidate(d))
+            for d in dependents[n])
 
     changed = True
     while changed:
         changed = False
         for n in sorted(graph.modules):
-            if n in out or not free(n) or in_domain(n):
+            if n in out or not free(n):
                 continue
             reaches = {label[t] for t in set(depends.get(n, ())) | named[n]
                        if t in label and t not in out and label[t] != label.get(n)}

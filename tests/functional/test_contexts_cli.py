@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from tests.functional.cli import advisor
 
@@ -177,3 +181,39 @@ def test_unknown_signal_key_is_a_configuration_error(tree, tmp_path):
     run = advisor("analyze", root, "-o", tmp_path / "out", "-q")
     assert run.code == 2
     assert "unknown key 'improts'" in run.err and "[tool.advisor.signals]" in run.err
+
+
+WIRING_FILES = {
+    "shop/wsgi.py": "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\n"
+                    'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n'
+                    "application = get_wsgi_application()\n",
+    "manage.py": "import os\nimport sys\n\n\ndef main():\n"
+                 '    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")\n'
+                 "    from django.core.management import execute_from_command_line\n"
+                 "    execute_from_command_line(sys.argv)\n",
+}
+
+
+def test_wiring_is_plumbing_not_a_context(tree, tmp_path):
+    """Settings, root urls, wsgi, manage.py and the project package are composition roots:
+    they own no table and only wire the domains, so they are in no context."""
+    files = shop_tree() | WIRING_FILES
+    files["shop/settings.py"] += 'WSGI_APPLICATION = "shop.wsgi.application"\n'
+    doc = analyze(tree(files), tmp_path / "out")
+    contexts = {c["name"]: set(c["modules"]) for c in doc["contexts"]}
+    assert sorted(contexts) == sorted(MODELS)
+    members = set().union(*contexts.values())
+    for m in ("shop", "shop.settings", "shop.urls", "shop.wsgi", "manage"):
+        assert m not in members, m
+
+
+@pytest.mark.parametrize("sample, wiring", [
+    ("tangled", ("tangled", "tangled.settings", "tangled.urls", "tangled.wsgi", "manage")),
+    ("marketplace", ("marketplace", "marketplace.app", "marketplace.worker"))])
+def test_the_samples_wiring_is_in_no_context(tmp_path, sample, wiring):
+    root = tmp_path / sample
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples" / sample, root)
+    doc = analyze(root, tmp_path / "out", "--no-cache")
+    assert sample not in {c["name"] for c in doc["contexts"]}
+    members = {m for c in doc["contexts"] for m in c["modules"]}
+    assert not members & set(wiring)
