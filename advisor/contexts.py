@@ -56,6 +56,7 @@ from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
 from advisor.fields import real, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
+from advisor.context_names import _domain_package, dominant_package, name_contexts
 from advisor.layers import domain_stems, layer_roles, wiring
 from advisor.metrics import omnipresent
 from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
@@ -70,11 +71,6 @@ KERNEL = "kernel"
 WIRING = "wiring"  # composition roots and the plumbing only they use (``advisor.layers``)
 SUPPORT = "support"
 FRAGMENT = 5  # contexts smaller than this may be splinters (NED's lower bound)
-_CONTAINERS = frozenset({"apps", "src", "lib", "libs", "modules", "packages", "components",
-                         "domains", "services", "contrib", "plugins", "extensions"})
-_GENERIC = frozenset({"init", "models", "model", "abstract", "apps", "app", "utils", "util",
-                      "signals", "receivers", "managers", "exceptions", "base", "core",
-                      "helpers", "mixins", "config", "settings", "constants", "types"})
 _KEYS = ("seeds", "resolution", "min_size", "kernel_fan_in", "kernel", "layers", "pins")
 MAX_SEEDS = 64  # each seed is one Louvain run per resolution step: seeds = 10^8 took 6 GB
 MAX_MODULES = 100_000  # bound for sizes and fan-ins (no code base comes near it)
@@ -350,48 +346,6 @@ class _Builder:
             if not any(self.label.get(t) == lab and package(t) != package(m)
                        for t in self.sg.depends.get(m, ())):
                 self.set(m, target, "interface")
-
-def _domain_package(module, layers) -> str:
-    parts = package_of(module).split(".")
-    while len(parts) > 1 and parts[-1] in layers:
-        parts.pop()
-    return ".".join(parts)
-
-
-def dominant_package(graph: DependencyGraph, members, layers) -> str:
-    counts = Counter(_domain_package(graph.modules[m], layers) for m in members)
-    return min(counts, key=lambda p: (-counts[p], p.count("."), p))
-
-
-def _top_token(members, exclude: set[str]) -> str | None:
-    counts = Counter(t for m in members for t in m.rpartition(".")[2].lower().split("_")
-                     if t and t not in exclude and t not in _GENERIC and not t[0].isdigit())
-    return min(counts, key=lambda t: (-counts[t], t)) if counts else None
-
-
-def name_contexts(graph, groups: dict[str, list[str]], layers, taken: set[str]) -> dict[str, str]:
-    """label -> readable name: the last part of the dominant package; on a clash, qualified by
-    the parent package (unless that is a generic container such as ``apps``) or by the most
-    common word of the module names; numbered as a last resort. Bigger contexts choose first."""
-    dominant = {lab: dominant_package(graph, ms, layers) for lab, ms in groups.items()}
-    names: dict[str, str] = {}
-    used = set(taken)
-    for lab in sorted(groups, key=lambda k: (-len(groups[k]), dominant[k], k)):
-        parts = dominant[lab].split(".")
-        options = [parts[-1]]
-        if len(parts) > 2 and parts[-2] not in _CONTAINERS:  # not the project's name either
-            options.append(".".join(parts[-2:]))
-        token = _top_token(groups[lab], set(layers) | {parts[-1]})
-        if token:
-            options.append(f"{parts[-1]}.{token}")
-        name = next((o for o in options if o not in used), None)
-        k = 2
-        while name is None or name in used:
-            name, k = f"{parts[-1]}-{k}", k + 1
-        names[lab] = name
-        used.add(name)
-    return names
-
 
 def _pin_map(graph: DependencyGraph, config: ContextConfig,
              support: Any = ()) -> dict[str, str]:

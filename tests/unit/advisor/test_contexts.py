@@ -13,6 +13,7 @@ from advisor.contexts import (
 )
 from advisor.errors import ConfigError
 from advisor.graph import build_graph
+from advisor.layers import domain_stems, same_stem
 from analyzers.facts import (
     FROM,
     CodebaseFacts,
@@ -182,16 +183,17 @@ def test_api_surface_and_tables(graph):
     assert 0.0 < orders.cohesion <= 1.0 and 0.0 <= orders.coupling < 1.0
 
 
-def test_names_are_qualified_on_a_clash(graph):
+def test_names_are_qualified_on_a_clash():
+    graph = build_graph(shop((mod("shop.orders.pricing"),)))
     groups = {"c1": ["shop.orders.models", "shop.orders.services"],
               "c2": ["shop.billing.invoicing"],
-              "c3": ["shop.orders.selectors"],
+              "c3": ["shop.orders.pricing"],
               "c4": ["shop.billing.models"]}
     names = name_contexts(graph, groups, ("views",), taken={"billing"})
     # c2 wants "billing", taken by a pin: qualified by the most common word of its modules;
     # c3 clashes with c1 (bigger, chose first): "shop" is the project, so a word again;
     # c4 has only generic words ("models"): numbered
-    assert names == {"c1": "orders", "c2": "billing.invoicing", "c3": "orders.selectors",
+    assert names == {"c1": "orders", "c2": "billing.invoicing", "c3": "orders.pricing",
                      "c4": "billing-2"}
 
 
@@ -264,3 +266,74 @@ def test_two_halves_of_one_domain_package_in_a_cycle_are_merged():
         "app.orders.api": "o", "app.search.index": "i", "app.search.query": "i",
         "app.search.tasks": "i"}
     assert b.placed["app.search.query"] == "merge"
+
+
+def test_names_are_domain_words_never_layers_versions_or_generic_words():
+    names = ("shop.api.v1.contacts", "shop.api.v1.contacts_export", "shop.incident.models",
+             "shop.incident.service", "shop.incident.enums", "shop.incident.escalation")
+    graph = build_graph(CodebaseFacts(root="/r", modules=tuple(mod(n) for n in names)))
+    groups = {"c1": ["shop.api.v1.contacts", "shop.api.v1.contacts_export"],
+              "c2": ["shop.incident.models", "shop.incident.service"],
+              "c3": ["shop.incident.enums", "shop.incident.escalation"]}
+    names = name_contexts(graph, groups, ("api",), taken=set())
+    assert names == {"c1": "contacts", "c2": "incident", "c3": "incident.escalation"}
+
+
+LAYERED = {"contacts": "Contact", "deals": "Deal", "invoices": "Invoice"}
+
+
+def layered() -> CodebaseFacts:
+    """crm/{models,schemas,repositories,services,api/v1}/<domain>.py plus base modules and
+    the wiring: the domains cut across the layer packages."""
+    modules = [mod(p, package=True) for p in ("crm", "crm.models", "crm.schemas",
+                                              "crm.repositories", "crm.services", "crm.api",
+                                              "crm.api.v1", "crm.core")]
+    modules += [mod("crm.core.db", definitions=(DefinitionFact("session", 1, "function"),)),
+                mod("crm.models.base", definitions=(DefinitionFact("Base", 1, "class"),))]
+    for d, model in LAYERED.items():
+        service = "invoicing" if d == "invoices" else d
+        modules += [
+            mod(f"crm.models.{d}", uses={"crm.models.base": ["Base"]},
+                definitions=(DefinitionFact(model, 3, "class"),),
+                models=(ModelFact(model, 3, "sqlalchemy", d, False, ("Base",), ()),)),
+            mod(f"crm.schemas.{d}", uses={f"crm.models.{d}": [model]},
+                definitions=(DefinitionFact(f"{model}Out", 3, "class"),)),
+            mod(f"crm.repositories.{d}", uses={f"crm.models.{d}": [model],
+                                               "crm.core.db": ["session"]},
+                definitions=(DefinitionFact("get", 3, "function"),)),
+            mod(f"crm.services.{service}", uses={f"crm.repositories.{d}": ["get"],
+                                                 f"crm.schemas.{d}": [f"{model}Out"]},
+                definitions=(DefinitionFact("run", 3, "function"),)),
+            mod(f"crm.api.v1.{d}", uses={f"crm.services.{service}": ["run"],
+                                         "crm.core.db": ["session"]},
+                definitions=(DefinitionFact("router", 3, "function"),)),
+        ]
+    modules.append(mod("crm.api.v1.router", uses={f"crm.api.v1.{d}": ["router"]
+                                                  for d in LAYERED}))
+    modules.append(mod("crm.main", uses={"crm.api.v1.router": ["include"],
+                                         "crm.core.db": ["session"]}))
+    return CodebaseFacts(root="/r", modules=tuple(modules))
+
+
+def test_same_stem_is_conservative():
+    assert same_stem("invoices", "invoicing") and same_stem("deal", "deals")
+    assert same_stem("address", "addresses")
+    assert not same_stem("orders", "order_lines") and not same_stem("cart", "card")
+
+
+def test_a_layer_first_code_base_is_cut_by_domain():
+    proposal = propose_contexts(build_graph(layered()))
+    contexts = by_domain(proposal)
+    assert sorted(contexts) == ["contacts", "deals", "invoices"]
+    assert contexts["invoices"] == {"crm.models.invoices", "crm.schemas.invoices",
+                                    "crm.repositories.invoices", "crm.services.invoicing",
+                                    "crm.api.v1.invoices"}
+    assert {"crm.core.db", "crm.models.base"} <= set(proposal.kernel)
+    assert {"crm.api.v1.router", "crm.main"} <= set(proposal.wiring)
+    assert not any(c.pinned for c in proposal.contexts)
+
+
+def test_apps_that_share_module_names_are_not_layers(graph):
+    """Django apps share stems too (models, views, services): those are layers, not domains,
+    and no stem splits the data layer."""
+    assert domain_stems(graph, (), {f"shop.{d}.models" for d in DOMAINS}, ("views",)) == {}
