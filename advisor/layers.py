@@ -73,35 +73,42 @@ def _canonical(stems: Collection[str]) -> dict[str, str]:
 
 def domain_stems(graph: DependencyGraph, support: Collection[str], owners: Collection[str],
                  layers: Collection[str]) -> dict[str, str]:
-    """module -> domain name, for layer-first code bases (empty for any other shape)."""
+    """module -> domain name, for layer-first code bases (empty for any other shape).
+
+    The data layer is a package whose modules, two or more, own models under domain stems
+    (``crm/models/deals.py``); its parent holds the other layers: packages below that parent
+    whose modules share two or more of those stems. A stem found in the data layer and in at
+    least two other layers is a domain; its modules across those layers are its members."""
     leaves = [m for n, m in graph.modules.items()
               if n not in support and not m.is_package and "." in n]
     stem_of = {m.name: m.name.rpartition(".")[2].lower().strip("_") for m in leaves}
     stem_of = {n: s for n, s in stem_of.items()
                if s and s not in _NOT_DOMAINS and s not in layers and not s[0].isdigit()}
-    canon = _canonical(set(stem_of.values()))
+    canon = {n: c for n, c in zip(stem_of, map(_canonical(set(stem_of.values())).get,
+                                               stem_of.values()))}
+    children: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for n, c in canon.items():
+        children[n.rpartition(".")[0]][c].append(n)
     out: dict[str, str] = {}
-    by_top: dict[str, list[str]] = defaultdict(list)
-    for n in stem_of:
-        by_top[n.partition(".")[0]].append(n)
-    for top, names in sorted(by_top.items()):
-        packages: dict[str, set[str]] = defaultdict(set)  # canonical stem -> packages
-        for n in names:
-            packages[canon[stem_of[n]]].add(n.rpartition(".")[0])
-        shared = {s for s, ps in packages.items() if len(ps) >= 2}
-        per_package = Counter(p for s in shared for p in packages[s])
-        layer_pkgs = {p for p, k in per_package.items() if k >= 2}
-        domains = {s for s in shared if len(packages[s] & layer_pkgs) >= 2}
-        members = [n for n in names if canon[stem_of[n]] in domains
-                   and n.rpartition(".")[0] in layer_pkgs]
-        with_data = {canon[stem_of[n]] for n in members if n in owners}
-        if len(domains) < 2 or len(with_data) < 2:
+    for data in sorted(children):
+        stems = {c for c, ns in children[data].items() if any(n in owners for n in ns)}
+        parent = data.rpartition(".")[0]
+        if len(stems) < 2:
             continue
+        others = {p: set(cs) & stems for p, cs in children.items()
+                  if p != data and (not parent or p.startswith(parent + "."))}
+        others = {p: cs for p, cs in others.items() if len(cs) >= 2}
+        found = Counter(c for cs in others.values() for c in cs)
+        domains = {c for c in stems if found[c] >= 2}
+        if len(domains) < 2 or len(others) < 2:
+            continue
+        members = [n for p in (data, *others) for c in domains for n in children[p].get(c, ())]
         raw: dict[str, Counter] = defaultdict(Counter)
         for n in members:
-            raw[canon[stem_of[n]]][stem_of[n]] += 1
-        name = {s: min(c, key=lambda t: (-c[t], len(t), t)) for s, c in raw.items()}
-        out.update({n: name[canon[stem_of[n]]] for n in members})
+            raw[canon[n]][stem_of[n]] += 1
+        name = {c: min(k, key=lambda t: (-k[t], len(t), t)) for c, k in raw.items()}
+        for n in members:
+            out.setdefault(n, name[canon[n]])
     return out
 
 
