@@ -337,3 +337,14 @@ def test_apps_that_share_module_names_are_not_layers(graph):
     """Django apps share stems too (models, views, services): those are layers, not domains,
     and no stem splits the data layer."""
     assert domain_stems(graph, (), {f"shop.{d}.models" for d in DOMAINS}, ("views",)) == {}
+
+
+def test_packages_sharing_stems_without_a_data_layer_are_not_layers():
+    """saleor-like: graphql/<app>/mutations/{create,update,delete}.py share stems across apps,
+    but no data-layer package owns models under those stems: no domains are seeded."""
+    names = [f"shop.graphql.{d}.mutations.{verb}" for d in DOMAINS
+             for verb in ("create", "update", "delete")]
+    facts = shop(tuple(mod(n) for n in names))
+    graph = build_graph(facts)
+    owners = {f"shop.{d}.models" for d in DOMAINS} | {names[0], names[4]}
+    assert domain_stems(graph, (), owners, ("views",)) == {}
