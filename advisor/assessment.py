@@ -228,6 +228,8 @@ def metrics_section(graph, proposal) -> dict:
             "contexts": len(proposal.contexts),
             "kernel": list(proposal.kernel),
             "unassigned": [a.module for a in proposal.assignments if a.placed_by == "unassigned"],
+            # composition roots and the plumbing only they use: no context, never a candidate
+            "wiring": list(proposal.wiring),
             "resolution": proposal.resolution,
             "resolution_scan": [
                 {"resolution": r.resolution, "runs": r.runs, "communities": r.communities,
