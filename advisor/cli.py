@@ -273,6 +273,9 @@ def report(assessment, output, fmt):
     if not str(document["schema_version"]).startswith("1."):
         raise AdvisorError(f"{assessment}: schema version {document['schema_version']} is not "
                            "supported by this advisor", "re-run 'advisor analyze'")
+    from advisor.document_schema import validate_document
+
+    validate_document(document, source=assessment)  # the first bad field, before any output
     if fmt is None:
         extension = os.path.splitext(output or "")[1].lower()
         fmt = {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(extension, "html")

@@ -8,6 +8,7 @@ import errno
 import json
 import os
 import resource
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 
 from advisor.cli import main
 from tests.functional.cli import advisor
-from tests.unit.reports.documents import full_document
+from tests.unit.reports.documents import real_documents
 
 ANALYZE_OUTPUTS = ["advisor-gate.toml", "assessment.json", "importlinter.ini", "report.html",
                    "report.md"]
@@ -29,11 +30,16 @@ def repo(tree):
     return tree({"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "x = 1\n"})
 
 
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory):
+    """The documents the real CLI writes for the samples (tests/unit/reports/documents.py)."""
+    return real_documents(tmp_path_factory)
+
+
 @pytest.fixture
-def assessment(tmp_path):
-    path = tmp_path / "assessment.json"
-    path.write_text(json.dumps(full_document()), encoding="utf-8")
-    return path
+def assessment(documents, tmp_path):
+    """What ``advisor analyze`` wrote for the marketplace sample."""
+    return shutil.copy(documents.path("marketplace"), tmp_path / "assessment.json")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

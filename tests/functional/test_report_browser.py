@@ -22,14 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from reports.view import packages
 from tests.functional.cli import advisor
-from tests.unit.reports.documents import (
-    IMG,
-    SCRIPT,
-    empty_document,
-    full_document,
-    hostile_document,
-)
+from tests.unit.reports.documents import HOSTILE_BILLING, IMG, SCRIPT, real_documents
 
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser",
                                                         "google-chrome")) if p), None)
@@ -205,10 +200,14 @@ def keep_screenshot(shot: Path) -> None:
         shutil.copy(shot, os.path.join(folder, shot.name))
 
 
-def render(tmp_path: Path, document: dict, name: str) -> Path:
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory):
+    """The documents the real CLI writes for the samples (tests/unit/reports/documents.py)."""
+    return real_documents(tmp_path_factory)
+
+
+def render(tmp_path: Path, source: Path, name: str) -> Path:
     """Through the real CLI: assessment.json -> advisor report -> report.html."""
-    source = tmp_path / f"{name}.json"
-    source.write_text(json.dumps(document), encoding="utf-8")
     out = tmp_path / f"{name}.html"
     run = advisor("report", source, "-o", out, env={"ADVISOR_GOLDEN": "1"})
     assert run.code == 0, run.err
@@ -229,34 +228,40 @@ def assert_clean(page: Browser, report: Path) -> None:
     assert page.evaluate(VISIBLE % json.dumps(SECTIONS)) == {s: True for s in SECTIONS}
 
 
-def test_report_opens_clean_with_every_section_visible(browser, tmp_path):
-    report = render(tmp_path, full_document(), "report-full")
+def test_report_opens_clean_with_every_section_visible(browser, documents, tmp_path):
+    doc = documents["marketplace"]
+    report = render(tmp_path, documents.path("marketplace"), "report-full")
     page = browser()
     page.open(report)
     assert_clean(page, report)
     assert page.evaluate("document.getElementById('verdict').innerText") == "Extract a service"
-    assert page.evaluate("document.querySelectorAll('svg.diagram').length") == 4  # map + 3
-    assert page.evaluate("document.querySelectorAll('svg.chart circle').length") == 4
+    assert page.evaluate("document.querySelectorAll('svg.diagram').length") == 1 + len(
+        doc["contexts"])  # the map and one per context
+    assert page.evaluate("document.querySelectorAll('svg.chart circle').length") == len(
+        packages(doc)["chart"]["points"])
     # The conveniences work: sorting (by name, then by D, twice: descending) and filtering.
+    rows = {p["name"]: p for p in doc["metrics"]["packages"]}
     names = ("[...document.querySelectorAll('#packages tbody tr td:first-child')]"
              ".map(c => c.innerText)")
     by_lines = page.evaluate(names)
-    assert by_lines == ["shop.orders", "shop.billing", "shop.core", "shop.catalog"]
+    assert by_lines == sorted(rows, key=lambda n: (-rows[n]["lines"], n))
     page.evaluate("document.querySelectorAll('#packages thead th')[0].click()")
-    assert page.evaluate(names) == sorted(by_lines)
+    by_name = sorted(by_lines, key=str.lower)
+    assert page.evaluate(names) == by_name
     page.evaluate("document.querySelectorAll('#packages thead th')[7].click()")
     page.evaluate("document.querySelectorAll('#packages thead th')[7].click()")
-    assert page.evaluate(names) == ["shop.core", "shop.catalog", "shop.billing", "shop.orders"]
+    assert page.evaluate(names) == sorted(by_name, key=lambda n: -rows[n]["distance"])
     page.evaluate("""(() => { const f = document.querySelector('#packages input.filter');
-        f.value = 'billing'; f.dispatchEvent(new Event('input')); })()""")
+        f.value = 'search'; f.dispatchEvent(new Event('input')); })()""")
     assert page.evaluate("[...document.querySelectorAll('#packages tbody tr')]"
-                         ".filter(r => r.offsetHeight > 0).length") == 1
+                         ".filter(r => r.offsetHeight > 0).length") == sum(
+        "search" in n for n in rows) < len(rows)
     assert page.problems() == []
     keep_screenshot(page.screenshot(tmp_path / "report-full.png"))
 
 
-def test_report_reads_without_javascript(browser, tmp_path):
-    report = render(tmp_path, full_document(), "report-nojs")
+def test_report_reads_without_javascript(browser, documents, tmp_path):
+    report = render(tmp_path, documents.path("marketplace"), "report-nojs")
     page = browser(javascript=False)
     page.open(report)
     assert_clean(page, report)
@@ -265,20 +270,30 @@ def test_report_reads_without_javascript(browser, tmp_path):
     keep_screenshot(page.screenshot(tmp_path / "report-nojs.png"))
 
 
-def test_empty_document_renders_every_section(browser, tmp_path):
-    report = render(tmp_path, empty_document(), "report-empty")
+@pytest.mark.parametrize("name", ["tangled", "bookshop"])
+def test_each_verdict_opens_clean(browser, documents, tmp_path, name):
+    report = render(tmp_path, documents.path(name), f"report-{name}")
     page = browser()
     page.open(report)
     assert_clean(page, report)
-    assert page.evaluate("document.getElementById('verdict').innerText") == "Not computed yet"
+    assert page.evaluate("document.getElementById('verdict').innerText") == {
+        "tangled": "Modularise first", "bookshop": "Stay a monolith"}[name]
+    keep_screenshot(page.screenshot(tmp_path / f"report-{name}.png"))
+
+
+def test_a_document_without_contexts_renders_every_section(browser, documents, tmp_path):
+    report = render(tmp_path, documents.path("empty"), "report-empty")
+    page = browser()
+    page.open(report)
+    assert_clean(page, report)
+    assert page.evaluate("document.getElementById('verdict').innerText") == "Stay a monolith"
     text = page.evaluate("document.body.innerText")
     assert "No contexts in this document yet" in text
-    assert "No readiness items in this document yet" in text
     keep_screenshot(page.screenshot(tmp_path / "report-empty.png"))
 
 
-def test_hostile_names_stay_text(browser, tmp_path):
-    report = render(tmp_path, hostile_document(), "report-hostile")
+def test_hostile_names_stay_text(browser, documents, tmp_path):
+    report = render(tmp_path, documents.path("hostile"), "report-hostile")
     page = browser()
     page.open(report)
     assert_clean(page, report)  # includes: no dialog opened (alert never ran)
@@ -290,7 +305,7 @@ def test_hostile_names_stay_text(browser, tmp_path):
     assert SCRIPT in text and IMG in text
     svg_text = page.evaluate("[...document.querySelectorAll('svg.diagram')]"
                              ".map(s => s.textContent).join(' ')")
-    assert "billing</script><script>alert(1)</script>" in svg_text
+    assert HOSTILE_BILLING in svg_text and IMG in svg_text  # context names on the map
     keep_screenshot(page.screenshot(tmp_path / "report-hostile.png"))
 
 

@@ -297,3 +297,135 @@ def test_inlined_references_check_exactly_what_the_references_check(document):
         assert expected, "the change must break the document"
         assert {(tuple(e.absolute_path), e.validator, e.message)
                 for e in _validator().iter_errors(broken)} == expected
+
+
+# --- the judgement section and the fields of "one partition" (issue 12) --------------------------
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.pop("judgement"), "judgement: missing (a required field)"),
+    (lambda d: d["recommendation"].pop("blockers"),
+     "recommendation.blockers: missing (a required field)"),
+    (lambda d: d["judgement"]["lines"].__setitem__("share", 1.5),
+     "judgement.lines.share: 1.5 is out of range: expected a value at most 1"),
+    (lambda d: d["judgement"].__setitem__("owner_source", "git"),
+     'judgement.owner_source: expected one of "codeowners", "history", null, not "git"'),
+    (lambda d: d["judgement"]["contexts"][0].__setitem__("churn", {"changes": -1, "share": 0}),
+     "judgement.contexts[0].churn.changes: -1 is out of range: expected a value at least 0"),
+    (lambda d: d["judgement"]["contexts"][0].__setitem__("cochange", 0),
+     "judgement.contexts[0].cochange: expected an object or null, not an integer"),
+    (lambda d: d["judgement"]["contexts"][0].__setitem__("owners", [{"name": "", "share": 1}]),
+     "judgement.contexts[0].owners[0].name: must not be empty"),
+    (lambda d: d["judgement"]["links"][0].__setitem__("edges", 0),
+     "judgement.links[0].edges: 0 is out of range: expected a value at least 1"),
+    (lambda d: d["judgement"]["links"][0]["kinds"].__setitem__("Django strings", 1),
+     'judgement.links[0].kinds: "Django strings" does not match ^[a-z][a-z0-9_]*$'),
+    (lambda d: d["judgement"]["contexts"][0].update(in_cycle=True, cycle_partners=[]),
+     "judgement.contexts[0].cycle_partners: expected at least 1 item(s), found 0 (a context in "
+     "a cycle names its partners)"),
+    (lambda d: d["judgement"]["cycles"].append({"contexts": ["billing", "catalog"], "cut": []}),
+     "judgement.cycles[0].cut: expected at least 1 item(s), found 0"),
+    (lambda d: d["recommendation"].__setitem__("partition_notes", ["a", "b", "c", "d"]),
+     "recommendation.partition_notes: expected at most 3 item(s), found 4"),
+    (lambda d: d["contexts"][0].__setitem__("tests", "billing.tests"),
+     "contexts[0].tests: expected a list, not a string"),
+])
+def test_the_judgement_and_the_partition_fields_are_checked(document, change, message):
+    assert first_error(document, change) == message
+
+
+def test_a_table_whose_name_is_not_written_literally_is_null(document):
+    """A model without ``db_table``/``__tablename__`` (a SQLAlchemy mixin, say): its table is
+    unknown, which the builder writes as null; an empty name is still refused."""
+    def unnamed(d):
+        d["contexts"][0]["tables"] = [{"model": "Base", "module": "billing.models",
+                                       "table": None}]
+
+    changed = copy.deepcopy(document)
+    unnamed(changed)
+    assert schema_errors(changed) == []
+    changed["contexts"][0]["tables"][0]["table"] = ""
+    assert schema_errors(changed) == ["contexts[0].tables[0].table: must not be empty"]
+
+
+def test_tests_and_migrations_of_a_context_are_optional(document):
+    older = copy.deepcopy(document)
+    for c in older["contexts"]:
+        c.pop("tests", None)
+        c.pop("migrations", None)
+    assert schema_errors(older) == []
+
+
+# --- invariants across fields ---------------------------------------------------------------------
+
+def _rename_judged(d):
+    d["judgement"]["contexts"][0]["name"] = "ghost"
+
+
+@pytest.mark.parametrize("change, message", [
+    (_rename_judged, 'judgement.contexts[0].name: "ghost" is not a context of contexts[]'),
+    (lambda d: d["readiness"]["contexts"].pop("catalog"),
+     'readiness.contexts: lacks "catalog", a context of contexts[] (one partition: every '
+     'section lists the same contexts)'),
+    (lambda d: d["readiness"]["contexts"].__setitem__("ghost", []),
+     'readiness.contexts.ghost: "ghost" is not a context of contexts[]'),
+    (lambda d: d["recommendation"]["candidates"].append(
+        copy.deepcopy(d["recommendation"]["candidates"][0])),
+     f'recommendation.candidates[2].context: "{{first}}" appears twice'),
+    (lambda d: d["judgement"]["order"].pop(),
+     'judgement.order: lacks "{last}", a context of contexts[] (one partition: every section '
+     'lists the same contexts)'),
+    (lambda d: d["judgement"]["links"][0].__setitem__("target", "orders"),
+     'judgement.links[0].target: "orders" is not a context of contexts[]'),
+    (lambda d: d["modules"][0].__setitem__("context", "ghost"),
+     'modules[0].context: "ghost" is not a context of contexts[]'),
+    (lambda d: d["modules"][0].__setitem__("context", None),
+     'contexts[0].modules: lists "billing", whose modules[].context is not "billing"'),
+    (lambda d: d["metrics"]["proposal"].__setitem__("contexts", 5),
+     "metrics.proposal.contexts: 5, but contexts lists 2"),
+    (lambda d: d["target"].__setitem__("files_analyzed", 3),
+     "target.files_analyzed: 3, but modules lists 9"),
+    (lambda d: d["dependencies"][0].__setitem__("target", "nowhere"),
+     'dependencies[0].target: "nowhere" is not in modules'),
+    (lambda d: d["judgement"]["lines"].__setitem__("in_contexts", 1),
+     "judgement.lines.in_contexts: 1, but judgement.contexts[].lines add up to {inside}"),
+    (lambda d: d["judgement"]["lines"].__setitem__("share", 0.5),
+     "judgement.lines.share: 0.5 is not in_contexts / application"),
+    (lambda d: d["recommendation"]["plan"][0].__setitem__("order", 2),
+     "recommendation.plan[0].order: 2, expected 1 (steps count 1, 2, 3...)"),
+    (lambda d: d["recommendation"]["separable_contexts"].append("ghost"),
+     'recommendation.separable_contexts[0]: "ghost" is not a context of contexts[]'),
+])
+def test_a_document_that_contradicts_itself_is_refused_naming_the_field(document, change,
+                                                                        message):
+    assert [c["name"] for c in document["contexts"]] == ["billing", "catalog"]
+    assert not document["recommendation"]["separable_contexts"]
+    expected = message.format(
+        first=document["recommendation"]["candidates"][0]["context"],
+        last=document["judgement"]["order"][-1],
+        inside=sum(c["lines"] for c in document["judgement"]["contexts"]))
+    assert first_error(document, change) == expected
+
+
+def test_an_extract_verdict_extracts_the_first_candidate(document):
+    def extract_the_second(d):
+        d["recommendation"].update(verdict="extract", rule="extract",
+                                   extract_first=d["recommendation"]["candidates"][1]["context"])
+
+    first, second = (c["context"] for c in document["recommendation"]["candidates"][:2])
+    assert first_error(document, extract_the_second) == (
+        f'recommendation.extract_first: "{second}" is not the first candidate ("{first}")')
+
+
+def test_invariants_are_checked_once_the_schema_is_met(document):
+    """Their checks read fields without checking types: a schema problem is named alone."""
+    broken = copy.deepcopy(document)
+    _rename_judged(broken)
+    broken["target"]["lines"] = "many"
+    assert schema_errors(broken) == ["target.lines: expected an integer, not a string"]
+
+
+def test_a_wrong_entry_is_named_before_the_entry_its_list_then_lacks(document):
+    broken = copy.deepcopy(document)
+    _rename_judged(broken)
+    assert [e.split(":")[0] for e in schema_errors(broken)] == ["judgement.contexts[0].name",
+                                                                "judgement.contexts"]
