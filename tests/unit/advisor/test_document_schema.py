@@ -328,6 +328,8 @@ def test_inlined_references_check_exactly_what_the_references_check(document):
      "recommendation.partition_notes: expected at most 3 item(s), found 4"),
     (lambda d: d["contexts"][0].__setitem__("tests", "billing.tests"),
      "contexts[0].tests: expected a list, not a string"),
+    (lambda d: d["metrics"]["proposal"].pop("wiring"),
+     "metrics.proposal.wiring: missing (a required field)"),
 ])
 def test_the_judgement_and_the_partition_fields_are_checked(document, change, message):
     assert first_error(document, change) == message
