@@ -12,7 +12,7 @@ from advisor import __version__
 from advisor.analysis import Analysis, section_location
 from advisor.export import edge_dict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: judgement, blockers, partition_notes, wiring, tests per context
 
 
 def build_assessment(analysis: Analysis) -> dict:
