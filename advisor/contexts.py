@@ -64,9 +64,12 @@ from advisor.signals import SignalConfig, SignalGraph, build_signal_graph
 from advisor.support import attribute
 from analyzers.support import MIGRATION
 
-DEFAULT_LAYERS = ("admin", "api", "apis", "commands", "filters", "forms", "formsets", "graphql",
-                  "management", "migrations", "serializers", "tables", "templatetags", "test",
-                  "tests", "urls", "views", "viewsets")
+# Technical layers of web code bases (Django, DRF, Flask, FastAPI, GraphQL servers, task queues,
+# CLIs): a module under one of these serves a domain, it is not one.
+DEFAULT_LAYERS = ("admin", "api", "apis", "cli", "commands", "endpoints", "filters", "forms",
+                  "formsets", "graphql", "handlers", "management", "migrations", "mutations",
+                  "queries", "resolvers", "routers", "schemas", "serializers", "tables", "tasks",
+                  "templatetags", "test", "tests", "urls", "views", "viewsets")
 KERNEL = "kernel"
 WIRING = "wiring"  # composition roots and the plumbing only they use (``advisor.layers``)
 SUPPORT = "support"
