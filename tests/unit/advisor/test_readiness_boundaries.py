@@ -16,16 +16,11 @@ from tests.unit.advisor.test_readiness_fixtures import (
     mod,
     model,
     operations,
-    ref,
     three_contexts,
+    uses,
     write,
 )
 
-
-def uses(name: str, *targets: str, **kw):
-    """A module defining ``f``, importing and calling ``f`` of each target module."""
-    return mod(name, imports=[imp(t, "f", line=i + 1) for i, t in enumerate(targets)],
-               refs=[ref("f")] if targets else [], functions=("f",), **kw)
 
 
 # --- coupling ---------------------------------------------------------------------------------

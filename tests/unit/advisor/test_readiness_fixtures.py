@@ -67,6 +67,12 @@ def mod(name: str, *, lines: int = 100, imports=(), refs=(), models=(), access=(
     return ModuleFacts(path, name, package, "0" * 64, source)
 
 
+def uses(name: str, *targets: str, **kw) -> ModuleFacts:
+    """A module defining ``f``, importing and calling ``f`` of each target module."""
+    return mod(name, imports=[imp(t, "f", line=i + 1) for i, t in enumerate(targets)],
+               refs=[ref("f")] if targets else [], functions=("f",), **kw)
+
+
 def graph(*modules: ModuleFacts):
     return build_graph(CodebaseFacts("/repo", tuple(modules)))
 

@@ -14,14 +14,10 @@ from tests.unit.advisor.test_readiness_fixtures import (
     inputs,
     mod,
     model,
-    ref,
     three_contexts,
+    uses,
 )
 
-
-def uses(name: str, *targets: str, **kw):
-    return mod(name, imports=[imp(t, "f", line=i + 1) for i, t in enumerate(targets)],
-               refs=[ref("f")] if targets else [], functions=("f",), **kw)
 
 
 def test_edges_in_and_out_count_framework_strings_by_family():
