@@ -28,9 +28,12 @@ How it decides, in order:
    Modules still unplaced (no coupling at all, composition roots) join the context holding at
    least half of the placed modules of their package (or, if none, of the modules below it);
    otherwise they stay unassigned.
-8. Names: the last part of the package most members live in (layer parts stripped); clashes are
-   qualified by the parent package (unless it is top-level or a container such as ``apps``) or
-   by the most common word of the module names, then numbered.
+8. Names (``advisor.context_names``): the last part of the package most members live in
+   (layer parts stripped), or of its ancestor below the top level holding 90% of them; a
+   package that owns models is a domain whatever its name (a Django app called ``api``).
+   Clashes take the next package the members live in, the parent package (unless top-level
+   or a container such as ``apps``), or the most common word of the module names, then a
+   number.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
 from advisor.fields import real, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
-from advisor.context_names import _domain_package, dominant_package, name_contexts
+from advisor.context_names import _domain_package, data_apps, dominant_package, name_contexts
 from advisor.layers import domain_stems, layer_roles, wiring
 from advisor.metrics import omnipresent
 from advisor.partition_metrics import ApiSymbol, api_surface, boundaries
@@ -210,11 +213,13 @@ def detect_hubs(graph: DependencyGraph, sg: SignalGraph, config: ContextConfig,
 _VERSION = re.compile(r"v\d+\Z")
 
 
-def layer_of(name: str, layers: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
-    """(package the layer sits in, name tokens after the layer part) or None."""
+def layer_of(name: str, layers: tuple[str, ...], apps=frozenset()
+             ) -> tuple[str, tuple[str, ...]] | None:
+    """(package the layer sits in, name tokens after the layer part) or None. A package that
+    owns models (``apps``) is a domain whatever its name."""
     parts = name.split(".")
     for i, part in enumerate(parts):
-        if part in layers:
+        if part in layers and ".".join(parts[:i + 1]) not in apps:
             tokens = tuple(t for p in parts[i + 1:] for t in p.lower().split("_")
                            if t and t not in layers and not _VERSION.match(t) and t != "test")
             return ".".join(parts[:i]), tokens
@@ -226,8 +231,8 @@ def _stem(token: str) -> str:
 
 
 class _Builder:
-    def __init__(self, graph, sg, config, kernel, pins):
-        self.graph, self.sg, self.config = graph, sg, config
+    def __init__(self, graph, sg, config, kernel, pins, apps=frozenset()):
+        self.graph, self.sg, self.config, self.apps = graph, sg, config, apps
         self.kernel, self.pins = kernel, pins
         self.label: dict[str, str] = {}
         self.placed: dict[str, str] = {}
@@ -235,7 +240,14 @@ class _Builder:
         for (a, b), w in sg.weights.items():
             self.neighbours[a][b] = w
             self.neighbours[b][a] = w
-        self.layers = {n: layer_of(n, config.layers) for n in graph.modules}
+        self.layers = {n: layer_of(n, config.layers, apps) for n in graph.modules}
+
+    def domain_layer(self, module: str) -> bool:
+        """A layer module that serves one domain (``shop/api/orders.py``, ``orders/views.py``),
+        unlike the project's own layer root (``shop/api.py``, ``shop/cli.py``), which may be
+        wiring."""
+        info = self.layers[module]
+        return info is not None and (bool(info[1]) or "." in info[0])
 
     def set(self, module: str, label: str, how: str) -> None:
         self.label[module] = label
@@ -301,7 +313,7 @@ class _Builder:
             groups: dict[str, list[str]] = defaultdict(list)
             for m, lab in sorted(self.label.items()):
                 groups[lab].append(m)
-            home = {lab: dominant_package(self.graph, ms, self.config.layers)
+            home = {lab: dominant_package(self.graph, ms, self.config.layers, self.apps)
                     for lab, ms in groups.items()}
             links = {(self.label[e.source], self.label[e.target]) for e in self.graph.edges
                      if e.source in self.label and e.target in self.label}
@@ -328,10 +340,10 @@ class _Builder:
             groups[lab].append(m)
         owner: dict[str, list[str]] = defaultdict(list)
         for lab, ms in groups.items():
-            owner[dominant_package(self.graph, ms, self.config.layers)].append(lab)
+            owner[dominant_package(self.graph, ms, self.config.layers, self.apps)].append(lab)
 
         def package(m: str) -> str:
-            return _domain_package(self.graph.modules[m], self.config.layers)
+            return _domain_package(self.graph.modules[m], self.config.layers, self.apps)
 
         def home(m: str) -> str | None:
             pkg = package(m)
@@ -380,7 +392,7 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     roots = (roots | layer_wiring) - kernel
     g = contract(sg.nodes, sg.weights, {n: f"pin:{p}" for n, p in pins.items()}, kernel | roots)
     result = cluster(g, config.seeds, config.resolution, base_seed)
-    b = _Builder(graph, sg, config, set(kernel), set(pins.values()))
+    b = _Builder(graph, sg, config, set(kernel), set(pins.values()), data_apps(graph, owners))
     for i, community in enumerate(result.communities):
         in_pins = [n[4:] for n in community if n.startswith("pin:")]
         for n in community:
@@ -395,7 +407,7 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
         b.set(n, pin, "pin")
     b.fold_layers()
     b.apply(merge_small(b.label, b.neighbours, config.min_size, b.pins), "merge")
-    homes = {n: _domain_package(m, config.layers) for n, m in graph.modules.items()}
+    homes = {n: _domain_package(m, config.layers, b.apps) for n, m in graph.modules.items()}
     b.apply(merge_fragments(b.label, homes, FRAGMENT, b.pins), "merge")
     packages = {n: package_of(m) for n, m in graph.modules.items()}
     inits = {n for n, m in graph.modules.items()
@@ -406,8 +418,8 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
                                        and n not in b.kernel and n not in sg.support],
                              packages), "package")
     b.merge_split_domains()
-    plumbing = wiring(graph, sg.depends, b.label, sg.support, owners,
-                      lambda n: b.layers[n] is not None, layer_wiring, set(pins) | b.kernel)
+    plumbing = wiring(graph, sg.depends, b.label, sg.support, owners, b.domain_layer,
+                      layer_wiring, set(pins) | b.kernel)
     for n in plumbing:
         b.label.pop(n, None)
         b.placed[n] = WIRING
@@ -434,7 +446,7 @@ def _describe(graph: DependencyGraph, sg: SignalGraph, b: _Builder, result,
     for m, lab in sorted(b.label.items()):
         groups[lab].append(m)
     names = name_contexts(graph, {k: v for k, v in groups.items() if k not in b.pins},
-                          b.config.layers, set(b.pins))
+                          b.config.layers, set(b.pins), b.apps)
     names.update({p: p for p in b.pins})
     final = {m: names[lab] for m, lab in b.label.items()}
     members: dict[str, list[str]] = defaultdict(list)

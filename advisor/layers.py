@@ -10,7 +10,8 @@
   kernel (``models/base.py``, ``api/deps.py``) when they import no domain, and wiring when they
   import two or more (``api/v1/router.py``, ``models/__init__.py``) (:func:`layer_roles`).
 * Wiring (composition roots) in any code base (:func:`wiring`): modules that own no table, are
-  no layer module, depend on several contexts and that nothing but wiring depends on (settings,
+  no domain's layer module (the project's own ``api.py`` or ``cli.py`` may be), depend on
+  several contexts and that nothing but wiring depends on (settings,
   root urls, app factories, Celery apps, ``manage.py``); siblings of a root that only wiring
   uses (``wsgi.py``, an observability setup); the project's top-level package ``__init__``.
 """
@@ -168,9 +169,14 @@ def wiring(graph: DependencyGraph, depends: Mapping[str, Collection[str]],
             siblings[o.rpartition(".")[0]][lab] += 1
 
     def in_domain(n: str) -> bool:
-        """Inside a package of a context that owns data (an app's AppConfig, its views)."""
-        return any(lab in with_data and k >= 2
-                   for lab, k in siblings[n.rpartition(".")[0]].items())
+        """Inside a package mostly held by one context (an app's AppConfig, its views, a
+        plugin's handlers); not the project's root package, whose modules are the wiring's."""
+        pkg = n.rpartition(".")[0]
+        counts = siblings[pkg]
+        if not counts or "." not in pkg:
+            return False
+        lab, k = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return k >= 2 and (lab in with_data or k * 2 > sum(counts.values()))
 
     def candidate(n: str) -> bool:
         return (n not in support and n not in owners and n not in keep and not in_domain(n)

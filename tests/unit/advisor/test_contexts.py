@@ -11,6 +11,7 @@ from advisor.contexts import (
     parse_contexts,
     propose_contexts,
 )
+from advisor.context_names import data_apps
 from advisor.errors import ConfigError
 from advisor.graph import build_graph
 from advisor.layers import domain_stems, same_stem
@@ -348,3 +349,65 @@ def test_packages_sharing_stems_without_a_data_layer_are_not_layers():
     graph = build_graph(facts)
     owners = {f"shop.{d}.models" for d in DOMAINS} | {names[0], names[4]}
     assert domain_stems(graph, (), owners, ("views",)) == {}
+
+
+def test_a_package_that_owns_models_is_a_domain_whatever_its_name():
+    """A Django app called ``api`` or ``app`` (healthchecks' ``hc/api``, saleor's ``app``) owns
+    tables: it is no layer and no generic word, and the GraphQL slice serving it takes its
+    name too."""
+    model = (ModelFact("Check", 3, "django", None, False, ("models.Model",), ()),)
+    names = ("hc.api.models", "hc.api.views", "hc.api.forms", "hc.front.views",
+             "hc.front.models", "saleor.app.models", "saleor.graphql.app.mutations.create",
+             "saleor.graphql.app.mutations.create_token", "saleor.graphql.app.types")
+    modules = [mod(n, models=model) if n.endswith(".models") else mod(n) for n in names]
+    graph = build_graph(CodebaseFacts(root="/r", modules=tuple(modules)))
+    apps = data_apps(graph, {n for n in names if n.endswith(".models")})
+    assert apps == {"hc.api", "hc.front", "saleor.app"}
+    assert layer_of("hc.api.views", ("api", "views"), apps) == ("hc.api", ())
+    assert layer_of("hc.front.views", ("api", "views"), apps) == ("hc.front", ())
+    groups = {"c1": ["hc.api.models", "hc.api.views", "hc.api.forms"],
+              "c2": ["saleor.graphql.app.mutations.create",
+                     "saleor.graphql.app.mutations.create_token", "saleor.graphql.app.types"]}
+    layers = ("api", "views", "graphql", "mutations", "types")
+    assert name_contexts(graph, groups, layers, set(), apps) == {"c1": "api", "c2": "app"}
+    # without the data facts, both words are plain: the old names come back
+    assert name_contexts(graph, groups, layers, set()) != {"c1": "api", "c2": "app"}
+
+
+def test_a_context_spanning_one_packages_sub_packages_is_named_after_it():
+    names = ("ops.feedback.incident.models", "ops.feedback.incident.views",
+             "ops.feedback.incident.service", "ops.feedback.service.models",
+             "ops.feedback.service.views", "ops.incident.models", "ops.incident.flows",
+             "ops.incident.service", "ops.conference.models", "ops.conference.service")
+    graph = build_graph(CodebaseFacts(root="/r", modules=tuple(mod(n) for n in names)))
+    groups = {"big": ["ops.incident.models", "ops.incident.flows", "ops.incident.service",
+                      "ops.conference.models", "ops.conference.service"],
+              "small": [n for n in names if ".feedback." in n]}
+    # without the covering package, "small" would be "incident" (its dominant package)
+    assert name_contexts(graph, groups, ("views",), set()) == {"big": "incident",
+                                                               "small": "feedback"}
+
+
+def test_the_projects_own_api_and_cli_modules_are_wiring_not_a_context():
+    """``ops/api.py`` mounts every domain's router and ``ops/cli.py`` starts everything: they
+    are the composition root, not a domain called after the project, even where a few models
+    (``ops/models.py``) sit beside them in the root package."""
+    model = (ModelFact("Base", 3, "sqlalchemy", None, False, ("Base",), ()),)
+    modules = [mod("ops", package=True), mod("ops.models", models=model),
+               mod("ops.types", uses={"ops.models": ["Base"]})]
+    domains = ("incident", "case", "task", "tag")
+    for d in domains:
+        dm = (ModelFact(d.title(), 3, "sqlalchemy", None, False, ("Base",), ()),)
+        modules += [mod(f"ops.{d}", package=True),
+                    mod(f"ops.{d}.models", models=dm, uses={"ops.models": ["Base"],
+                                                            "ops.types": ["T"]}),
+                    mod(f"ops.{d}.service", uses={f"ops.{d}.models": [d.title()]}),
+                    mod(f"ops.{d}.views", uses={f"ops.{d}.service": ["get"]})]
+    modules += [mod("ops.api", uses={f"ops.{d}.views": ["router"] for d in domains}),
+                mod("ops.main", uses={"ops.api": ["api_router"]}),
+                mod("ops.cli", uses={"ops.main": ["app"],
+                                     **{f"ops.{d}.service": ["get"] for d in domains}})]
+    proposal = propose_contexts(build_graph(CodebaseFacts(root="/r", modules=tuple(modules))))
+    assert {"ops.api", "ops.cli", "ops.main"} <= set(proposal.wiring)
+    assert "ops" not in {c.name for c in proposal.contexts}
+    assert set(domains) <= {c.name for c in proposal.contexts}
