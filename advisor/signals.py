@@ -49,7 +49,7 @@ MODEL_CONTEXTS = frozenset({"get_model", "ForeignKey", "OneToOneField", "ManyToM
                             "relationship", "GenericRelation", "swapper"})
 CODE_CONTEXTS = frozenset({"include", "get_class", "get_classes", "get_models",
                            "import_string", "import_module", "send_task", "signature",
-                           "import_by_path", "locate", "app_label"})
+                           "import_by_path", "locate", "app_label", "autodiscover_tasks"})
 
 Pair = tuple[str, str]
 

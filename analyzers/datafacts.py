@@ -308,6 +308,14 @@ class DataCollector:
             args = [a for a in args if a.keyword is None or a.keyword.value in ("to", "model")]
         values = [(a, _name_literal(a.value)) for a in args]
         strings = [(a, v) for a, v in values if v]
+        for a in args:  # Celery(include=["crm.tasks.deals", ...]), autodiscover_tasks([...])
+            if type(a.value) in (cst.List, cst.Tuple):
+                kind = a.keyword.value if a.keyword is not None else last
+                context = "include" if kind in ("include", "imports") else last
+                for e in a.value.elements:
+                    value = _name_literal(e.value)
+                    if value and _DOTTED.match(value):
+                        self._want_string(e.value, value, context)
         if not strings:
             return
         if last in ("get_model", "get_models") and len(strings) >= 2 \

@@ -509,7 +509,51 @@ MARKETPLACE = {
     ],
 }
 
-HISTORIES = {"bookshop": BOOKSHOP, "tangled": TANGLED, "marketplace": MARKETPLACE}
+LAYERED = {
+    "start": "2024-02-05T09:30:00+01:00",
+    "step_hours": 70,
+    "authors": {
+        "sofia": ("Sofia Lindqvist", "sofia@ledgerline.example"),
+        "daniel": ("Daniel Okafor", "daniel@ledgerline.example"),
+        "priya": ("Priya Raman", "priya@ledgerline.example"),
+    },
+    "commits": [
+        C("sofia", "FastAPI skeleton: settings, database, API keys",
+          add=["pyproject.toml", ".gitignore", ".env.example", "README.md", "crm/__init__.py",
+               "crm/core/", "crm/models/__init__.py", "crm/models/base.py",
+               "crm/schemas/__init__.py", "crm/schemas/common.py",
+               "crm/repositories/__init__.py", "crm/repositories/base.py",
+               "crm/services/__init__.py", "crm/api/__init__.py", "crm/api/deps.py",
+               "tests/__init__.py", "tests/conftest.py"]),
+        C("sofia", "Contacts: model, schema, repository, service, routes",
+          add=["crm/models/contacts.py", "crm/schemas/contacts.py",
+               "crm/repositories/contacts.py", "crm/services/contacts.py",
+               "crm/api/v1/__init__.py", "crm/api/v1/contacts.py", "tests/test_contacts.py"]),
+        C("sofia", "App factory, v1 router, health check",
+          add=["crm/main.py", "crm/api/v1/router.py", "tests/test_app.py"]),
+        C("daniel", "Deals pipeline",
+          add=["crm/models/deals.py", "crm/schemas/deals.py", "crm/repositories/deals.py",
+               "crm/services/deals.py", "crm/api/v1/deals.py", "tests/test_deals.py"]),
+        C("priya", "CI: ruff and pytest on every push", add=[".github/"]),
+        C("daniel", "Invoices for won deals",
+          add=["crm/models/invoices.py", "crm/schemas/invoices.py",
+               "crm/repositories/invoices.py", "crm/services/invoicing.py",
+               "crm/api/v1/invoices.py", "tests/test_invoicing.py"]),
+        C("priya", "Support inbox: tickets",
+          add=["crm/models/tickets.py", "crm/schemas/tickets.py",
+               "crm/repositories/tickets.py", "crm/services/tickets.py",
+               "crm/api/v1/tickets.py", "tests/test_tickets.py"]),
+        C("sofia", "Celery worker and beat schedule", add=["crm/worker.py", "crm/tasks/__init__.py"]),
+        C("daniel", "Background jobs: stale deals, contact import",
+          add=["crm/tasks/deals.py", "crm/tasks/contacts.py"]),
+        C("priya", "Invoice reminders on the billing queue, ticket escalation",
+          add=["crm/tasks/invoices.py", "crm/tasks/tickets.py"]),
+        C("sofia", "Container image", add=["Dockerfile"]),
+    ],
+}
+
+HISTORIES = {"bookshop": BOOKSHOP, "tangled": TANGLED, "marketplace": MARKETPLACE,
+             "layered": LAYERED}
 
 
 # --------------------------------------------------------------------------------------------

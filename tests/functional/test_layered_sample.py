@@ -76,6 +76,13 @@ def test_kernel_and_wiring_are_in_no_context(document):
         assert m not in members, m
 
 
+def test_the_celery_app_that_names_every_task_module_is_wiring(document):
+    """crm/worker.py lists the task modules by name (``include=[...]``): it reaches every
+    domain, so it is a composition root, not shared kernel."""
+    assert "crm.worker" in document["metrics"]["proposal"]["wiring"]
+    assert "crm.worker" not in document["metrics"]["proposal"]["kernel"]
+
+
 def test_partition_agrees_with_the_readme(document):
     found = {m: c["name"] for c in document["contexts"] for m in c["modules"]}
     expected = {m: d for d, ms in truth().items() for m in ms}

@@ -20,7 +20,7 @@ from tests.functional.cli import advisor
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 EXPECTED = {"bookshop": ("monolith-first", None), "tangled": ("modularize-first", None),
-            "marketplace": ("extract", "search")}
+            "marketplace": ("extract", "search"), "layered": ("modularize-first", None)}
 HISTORY_ITEMS = ("org.teams", "org.overlap", "forces.churn", "bound.cochange")
 
 

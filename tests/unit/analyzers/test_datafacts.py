@@ -209,3 +209,21 @@ def test_a_variable_bound_to_two_models_is_not_guessed():
         obj.save()
     """
     assert [a.via for a in parse(src).data_access] == ["objects.get", "objects.get"]
+
+
+def test_task_modules_listed_by_name_are_code_references():
+    src = """\
+    from celery import Celery
+    app = Celery("crm", broker=URL, include=["crm.tasks.deals", "crm.tasks.invoices"])
+    app.conf.update(imports=("crm.tasks.tickets",))
+    app.autodiscover_tasks(["crm.reports"])
+    app.log(["not a module", "fine.but.ignored"], level=3)
+    """
+    strings = [(s.line, s.value, s.context) for s in parse(src).strings]
+    assert strings == [
+        (2, "crm.tasks.deals", "include"),
+        (2, "crm.tasks.invoices", "include"),
+        (3, "crm.tasks.tickets", "include"),
+        (4, "crm.reports", "autodiscover_tasks"),
+        (5, "fine.but.ignored", "log"),
+    ]
