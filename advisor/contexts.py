@@ -25,7 +25,9 @@ How it decides, in order:
    splinter of it and joins it. A detected kernel module whose package is the main package of
    exactly one context is that domain's published interface and joins it.
 7. A package ``__init__`` joins the context holding at least half of its package's modules.
-   Modules still unplaced (no coupling at all, composition roots) join the context holding at
+   Composition roots in the project's own package or at a layer's root (settings, root urls,
+   ``graphql/api.py``) stay wiring whoever imports them. Other modules still unplaced (no
+   coupling at all, composition roots inside a domain package) join the context holding at
    least half of the placed modules of their package (or, if none, of the modules below it);
    otherwise they stay unassigned.
 8. Names (``advisor.context_names``): the last part of the package most members live in
@@ -226,6 +228,12 @@ def layer_of(name: str, layers: tuple[str, ...], apps=frozenset()
     return None
 
 
+def _layer_root(name: str, layers: tuple[str, ...]) -> bool:
+    """``shop/graphql/api.py``: a layer module directly below the project, naming no domain."""
+    info = layer_of(name, layers)
+    return info is not None and not info[1] and "." not in info[0]
+
+
 def _stem(token: str) -> str:
     return token[:-1] if token.endswith("s") and len(token) > 3 else token
 
@@ -234,6 +242,7 @@ class _Builder:
     def __init__(self, graph, sg, config, kernel, pins, apps=frozenset()):
         self.graph, self.sg, self.config, self.apps = graph, sg, config, apps
         self.kernel, self.pins = kernel, pins
+        self.kernel_or_root = set(kernel)
         self.label: dict[str, str] = {}
         self.placed: dict[str, str] = {}
         self.neighbours: dict[str, dict[str, float]] = defaultdict(dict)
@@ -277,7 +286,7 @@ class _Builder:
                     direct[pkg].append(m)
         for m in sorted(self.graph.modules):
             info = self.layers[m]
-            if (info is None or m in self.kernel or self.placed.get(m) == "pin"
+            if (info is None or m in self.kernel_or_root or self.placed.get(m) == "pin"
                     or m in self.sg.support):
                 continue
             parent, tail = info
@@ -390,6 +399,10 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     kernel, roots = detect_hubs(graph, sg, config, set(pins))
     kernel |= layer_kernel
     roots = (roots | layer_wiring) - kernel
+    # a root in the project's own package (settings, root urls) or at the root of a layer
+    # (graphql/api.py mounting every schema) is the composition root whoever else imports it
+    top_roots = {n for n in roots if n not in pins and (
+        "." not in package_of(graph.modules[n]) or _layer_root(n, config.layers))}
     g = contract(sg.nodes, sg.weights, {n: f"pin:{p}" for n, p in pins.items()}, kernel | roots)
     result = cluster(g, config.seeds, config.resolution, base_seed)
     b = _Builder(graph, sg, config, set(kernel), set(pins.values()), data_apps(graph, owners))
@@ -405,6 +418,7 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
                 b.set(n, f"\0{i}", "clustering")  # cannot clash with a pin name
     for n, pin in pins.items():
         b.set(n, pin, "pin")
+    b.kernel_or_root = b.kernel | top_roots
     b.fold_layers()
     b.apply(merge_small(b.label, b.neighbours, config.min_size, b.pins), "merge")
     homes = {n: _domain_package(m, config.layers, b.apps) for n, m in graph.modules.items()}
@@ -415,11 +429,11 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
     b.apply(facades(b.label, packages, inits), "package")
     b.publish_apis({n for n in kernel if _match(graph, n, config.kernel)} | layer_kernel)
     b.apply(place_by_package(b.label, [n for n in graph.modules if n not in b.label
-                                       and n not in b.kernel and n not in sg.support],
+                                       and n not in b.kernel_or_root and n not in sg.support],
                              packages), "package")
     b.merge_split_domains()
     plumbing = wiring(graph, sg.depends, b.label, sg.support, owners, b.domain_layer,
-                      layer_wiring, set(pins) | b.kernel)
+                      layer_wiring | top_roots, set(pins) | b.kernel)
     for n in plumbing:
         b.label.pop(n, None)
         b.placed[n] = WIRING

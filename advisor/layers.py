@@ -187,11 +187,18 @@ def wiring(graph: DependencyGraph, depends: Mapping[str, Collection[str]],
             d in out or d in named[n] or (not dependents[d] and candidate(d))
             for d in dependents[n])
 
+    def at_the_root(n: str) -> bool:
+        """Where composition roots live: the project's own package, a root's package, or
+        nowhere anyone imports from. A domain's module that only wiring loads (a plugin class
+        named in settings) stays in its domain."""
+        parent = n.rpartition(".")[0]
+        return "." not in parent or parent in roots_pkgs or not dependents[n]
+
     changed = True
     while changed:
         changed = False
         for n in sorted(graph.modules):
-            if n in out or not free(n):
+            if n in out or not at_the_root(n) or not free(n):
                 continue
             reaches = {label[t] for t in set(depends.get(n, ())) | named[n]
                        if t in label and t not in out and label[t] != label.get(n)}

@@ -411,3 +411,28 @@ def test_the_projects_own_api_and_cli_modules_are_wiring_not_a_context():
     assert {"ops.api", "ops.cli", "ops.main"} <= set(proposal.wiring)
     assert "ops" not in {c.name for c in proposal.contexts}
     assert set(domains) <= {c.name for c in proposal.contexts}
+
+
+def test_settings_stay_wiring_when_a_domain_imports_a_constant_and_plugins_stay_home():
+    """saleor's settings.py is imported by two domain modules for a constant, and names its
+    plugins by string: it is still the composition root (not placed with whichever context
+    holds most of the root package), and a plugin class only settings loads is domain code."""
+    from analyzers.facts import StringRefFact
+
+    apps = [f"shop.{d}" for d in DOMAINS] + ["shop.core", "shop.api"]
+    settings = mod("shop.settings", strings=tuple(
+        StringRefFact(i + 1, a, "INSTALLED_APPS") for i, a in enumerate(apps)) + (
+        StringRefFact(9, "shop.urls", "ROOT_URLCONF"),
+        StringRefFact(10, "shop.notify.plugin", "PLUGINS")))
+    urls = mod("shop.urls", uses={f"shop.{d}.views": ["index"] for d in DOMAINS})
+    plugin = mod("shop.notify.plugin", uses={"shop.orders.services": ["list_orders"],
+                                             "shop.customers.services": ["make_customer"],
+                                             "shop.billing.services": ["make_invoice"]})
+    extra = (settings, urls, mod("shop.notify", package=True), plugin,
+             mod("shop.orders.limits", uses={"shop.settings": ["MAX_LINES"],
+                                              "shop.orders.models": ["Order"]}),
+             mod("shop.billing.limits", uses={"shop.settings": ["MAX_LINES"],
+                                               "shop.billing.models": ["Invoice"]}))
+    proposal = propose_contexts(build_graph(shop(extra)))
+    assert {"shop.settings", "shop.urls"} <= set(proposal.wiring)
+    assert "shop.notify.plugin" not in proposal.wiring
