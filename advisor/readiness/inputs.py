@@ -32,6 +32,18 @@ if TYPE_CHECKING:
     from advisor.judgement import Judgement
 
 
+def active_people(history: HistoryFacts | None, ownership: OwnershipFacts | None = None,
+                  min_commits: int = 2) -> list[str]:
+    """The people with at least ``min_commits`` commits in the history window."""
+    return [a for a, n in (history.authors if history and history.available else ())
+            if n >= min_commits]
+
+
+def several_teams(people: list[str], ownership: OwnershipFacts | None = None) -> bool:
+    """Does more than one team work here? CODEOWNERS teams when there are; else people."""
+    return len(people) > 2
+
+
 @dataclass(frozen=True)
 class Inputs:
     graph: DependencyGraph  # with string edges (kind "string"), see with_string_edges

@@ -1,0 +1,250 @@
+"""Precision and recall of every detector over the labelled truth set (``benchmarks/truth/``).
+
+    python benchmarks/eval_detectors.py [--repos DIR] [--only NAME ...] [--misses]
+
+Each ``benchmarks/truth/<name>.toml`` names a public repository and a commit, and the facts a
+reader of that repository states (see ``benchmarks/truth/README.md``). The repository must be
+checked out at that commit in ``DIR/<name>`` (default ``$ADVISOR_TRUTH_REPOS``, else
+``~/.cache/advisor-truth``); one that is not there is skipped with the commands that fetch it.
+The tool runs on each as ``advisor analyze`` does (the facts cache is used); nothing of the
+repository is imported or executed.
+
+For each detector and repository, the tool's findings and the labels are compared as sets:
+``path:line`` items, files, queue names, ``table -> owner`` pairs, ``from -> to`` foreign keys,
+people's names (case-folded). A detector's precision is TP / (TP + FP) and its recall
+TP / (TP + FN), summed over the repositories; "-" when there is nothing to divide. ``--misses``
+prints every false positive and false negative, which is where to start fixing.
+
+Target (the evidence issue): every detector at >= 0.9 precision and recall over the set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+TRUTH = Path(__file__).resolve().parent / "truth"
+TARGET = 0.9
+# (detector, section, key): the labels each detector is scored against
+DETECTORS = (
+    ("ci.runs_tests", "ci", "runs_tests"),
+    ("ci.deploys", "ci", "deploys"),
+    ("containers", "containers", "files"),
+    ("iac", "iac", "files"),
+    ("config.env", "config", "env_files"),
+    ("workers.processes", "workers", "processes"),
+    ("workers.queues", "workers", "queues"),
+    ("resilience.timeouts", "resilience", "timeouts"),
+    ("resilience.retries", "resilience", "retries"),
+    ("resilience.breakers", "resilience", "circuit_breakers"),
+    ("health.endpoints", "health", "endpoints"),
+    ("health.probes", "health", "probes"),
+    ("data.tables", "data", "tables"),
+    ("data.cross_fks", "data", "cross_fks"),
+    ("people.active", "people", "active"),
+    ("people.several_teams", "people", "several_teams"),
+)
+
+
+def labels(truth: dict, section: str, key: str) -> set[str] | None:
+    value = truth.get(section, {}).get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return {"yes"} if value else set()
+    if isinstance(value, dict):
+        if key == "tables":
+            return {f"{table} -> {owner}" for table, owner in value.items()}
+        return set(value)  # queues: the names
+    if key == "active":
+        return {v.casefold() for v in value}
+    return set(value)
+
+
+# --- what the tool finds -------------------------------------------------------------------------
+def _lines(evidence, kinds, python: bool | None = None) -> set[str]:
+    return {f"{e.path}:{e.line}" for e in evidence if e.kind in kinds and e.line
+            and (python is None or e.path.endswith(".py") == python)}
+
+
+def _files(evidence, kinds=None, python: bool | None = None) -> set[str]:
+    return {e.path for e in evidence if (kinds is None or e.kind in kinds)
+            and (python is None or e.path.endswith(".py") == python)}
+
+
+def _queue_names(evidence) -> set[str]:
+    names = set()
+    for e in evidence:
+        if e.kind == "queues" and "'" in e.detail:
+            names.add(e.detail.split("'")[1])
+    return names
+
+
+def _owner(graph, module: str) -> str:
+    from advisor.graph import package_of
+
+    parts = package_of(graph.modules[module]).split(".")
+    if len(parts) > 1 and parts[-1] in ("models", "model"):
+        parts.pop()
+    return ".".join(parts)
+
+
+def _data(analysis) -> tuple[set[str], set[str]]:
+    from advisor.data_ownership import build_data_ownership
+
+    graph = analysis.graph
+    owners = {name: _owner(graph, name) for name in graph.modules}
+    data = build_data_ownership(graph, owners)
+    tables = {f"{m.table} -> {owners[m.module]}" for m in data.models if m.table}
+    by_name = {m.qualname: m for m in data.models}
+    fks = set()
+    for fk in data.foreign_keys:
+        source, target = by_name.get(fk.source), by_name.get(fk.target)
+        if source and target and source.table and target.table and fk.crosses:
+            fks.add(f"{source.table} -> {target.table}")
+    return tables, fks
+
+
+def _people(analysis) -> tuple[set[str], bool]:
+    from advisor.readiness.inputs import active_people, several_teams
+
+    people = active_people(analysis.history, analysis.ownership)
+    return {p.casefold() for p in people}, several_teams(people, analysis.ownership)
+
+
+def findings(analysis) -> dict[str, set[str]]:
+    ops = analysis.operations
+    tables, fks = _data(analysis)
+    people, teams = _people(analysis)
+    return {
+        "ci.runs_tests": _lines(ops.ci, {"runs_tests"}),
+        "ci.deploys": _lines(ops.ci, {"deploys"}),
+        "containers": _files(ops.containers),
+        "iac": _files(ops.iac),
+        "config.env": _files(ops.config, {"env_vars", "pydantic-settings", "django-environ",
+                                          "python-decouple", "dynaconf"}, python=True),
+        "workers.processes": _lines(ops.messaging, {"worker"}),
+        "workers.queues": _queue_names(ops.messaging),
+        "resilience.timeouts": _files(ops.resilience, {"timeout"}, python=True),
+        "resilience.retries": _files(ops.resilience, {"retry"}, python=True),
+        "resilience.breakers": _files(ops.resilience, {"circuit_breaker"}, python=True),
+        "health.endpoints": _lines(ops.observability, {"health_check"}, python=True),
+        "health.probes": _lines(ops.observability, {"health_check"}, python=False),
+        "data.tables": tables,
+        "data.cross_fks": fks,
+        "people.active": people,
+        "people.several_teams": {"yes"} if teams else set(),
+    }
+
+
+# --- scoring -------------------------------------------------------------------------------------
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+def _fmt(x: float | None) -> str:
+    return "    -" if x is None else f"{x:5.2f}"
+
+
+def _head(repo: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=30, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def _fetch_line(truth: dict, where: Path) -> str:
+    repo = truth["repository"]
+    url = "https://github.com/" + repo["source"].removeprefix("github:")
+    return f"git clone {url} {where} && git -C {where} checkout {repo['commit']}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = os.environ.get("ADVISOR_TRUTH_REPOS") or os.path.expanduser("~/.cache/advisor-truth")
+    parser.add_argument("--repos", default=default, help=f"checked-out repositories (default {default})")
+    parser.add_argument("--only", nargs="*", help="truth files to run (stems)")
+    parser.add_argument("--misses", action="store_true", help="print every FP and FN")
+    args = parser.parse_args(argv)
+
+    from advisor.analysis import analyze_path
+
+    truths = sorted(TRUTH.glob("*.toml"))
+    if args.only:
+        truths = [t for t in truths if t.stem in args.only]
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows: list[tuple[str, str, int, int, int]] = []
+    skipped = []
+    for path in truths:
+        truth = tomllib.loads(path.read_text(encoding="utf-8"))
+        where = Path(args.repos) / path.stem
+        commit = truth["repository"]["commit"]
+        if not where.is_dir():
+            skipped.append(f"{path.stem}: not on disk; fetch it with: {_fetch_line(truth, where)}")
+            continue
+        head = _head(where)
+        if head != commit:
+            skipped.append(f"{path.stem}: {where} is at {head}, labelled at {commit}; run: "
+                           f"git -C {where} checkout {commit}")
+            continue
+        start = time.perf_counter()
+        analysis = analyze_path(str(where.resolve()), repository_facts=True)
+        found = findings(analysis)
+        print(f"{path.stem}: analysed in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        for name, section, key in DETECTORS:
+            expected = labels(truth, section, key)
+            if expected is None:
+                continue
+            got = found[name]
+            tp, fp, fn = len(got & expected), len(got - expected), len(expected - got)
+            rows.append((name, path.stem, tp, fp, fn))
+            for i, v in enumerate((tp, fp, fn)):
+                totals[name][i] += v
+            if args.misses and (fp or fn):
+                for item in sorted(got - expected):
+                    print(f"  FP {name} {path.stem}: {item}")
+                for item in sorted(expected - got):
+                    print(f"  FN {name} {path.stem}: {item}")
+
+    repos = sorted({r[1] for r in rows})
+    print("\nper detector and repository (precision/recall; TP FP FN)")
+    for name, _, _ in DETECTORS:
+        cells = []
+        for repo in repos:
+            row = next((r for r in rows if r[0] == name and r[1] == repo), None)
+            if row is None:
+                continue
+            _, _, tp, fp, fn = row
+            if tp + fp + fn:
+                cells.append(f"{repo} {_fmt(_ratio(tp, tp + fp)).strip()}/"
+                             f"{_fmt(_ratio(tp, tp + fn)).strip()} ({tp} {fp} {fn})")
+        print(f"  {name:22} " + "; ".join(cells))
+    print(f"\n{'detector':22} {'prec':>5} {'recall':>6}   TP   FP   FN   over {len(repos)} "
+          "repositories")
+    failing = []
+    for name, _, _ in DETECTORS:
+        tp, fp, fn = totals[name]
+        p, r = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        ok = (p is None or p >= TARGET) and (r is None or r >= TARGET)
+        if not ok:
+            failing.append(name)
+        print(f"{name:22} {_fmt(p)} {_fmt(r):>6} {tp:4} {fp:4} {fn:4}   {'ok' if ok else 'BELOW'}")
+    for line in skipped:
+        print("skipped " + line)
+    print(f"\ntarget >= {TARGET} precision and recall: "
+          + ("met" if not failing else "not met: " + ", ".join(failing)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
