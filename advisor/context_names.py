@@ -117,7 +117,10 @@ def name_contexts(graph, groups: dict[str, list[str]], layers, taken: set[str],
                 layer_only or (_plain(base, layers) and (len(parts) > 1 or base in layers))):
             base, tokens = tokens[0], tokens[1:]
         bases[lab] = base, parts, tokens
-    for lab in sorted(groups, key=lambda k: (-len(groups[k]), ranked[k][0], k)):
+    # the context holding a data app chooses before bigger ones that merely serve it
+    # (oscar's dashboard/catalogue views are not the catalogue)
+    for lab in sorted(groups, key=lambda k: (".".join(bases[k][1]) not in apps,
+                                             -len(groups[k]), ranked[k][0], k)):
         base, parts, tokens = bases[lab]
         options = [base]
         # on a clash: the next domain package its members live in (unless another context is

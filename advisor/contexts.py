@@ -29,7 +29,9 @@ How it decides, in order:
    ``graphql/api.py``) stay wiring whoever imports them. Other modules still unplaced (no
    coupling at all, composition roots inside a domain package) join the context holding at
    least half of the placed modules of their package (or, if none, of the modules below it);
-   otherwise they stay unassigned.
+   otherwise they stay unassigned. A context that owns no table and whose modules live mostly
+   in the project's root package (template tags, checks, commands beside the apps) is the
+   project's plumbing, not a domain: unassigned, once two or more domain contexts exist.
 8. Names (``advisor.context_names``): the last part of the package most members live in
    (layer parts stripped), or of its ancestor below the top level holding 90% of them; a
    package that owns models is a domain whatever its name (a Django app called ``api``).
@@ -445,9 +447,15 @@ def propose_contexts(graph: DependencyGraph, config: ContextConfig | None = None
         inside = {lab for n, lab in b.label.items() if n.startswith(pkg + ".")}
         return len(inside) != 1
 
-    for lab, ms in groups.items():  # package markers left alone are no domain
-        if plumbing and lab not in b.pins and all(
-                graph.modules[n].is_package and container(n) for n in ms):
+    home = {lab: dominant_package(graph, ms, config.layers, b.apps) for lab, ms in groups.items()}
+    domains = sum("." in h for h in home.values())
+    for lab, ms in groups.items():
+        markers = plumbing and all(graph.modules[n].is_package and container(n) for n in ms)
+        # the project's own plumbing (template tags, commands, checks beside its apps) owns no
+        # table and lives in the project's root package: no domain, once domains exist
+        project = ("." not in home[lab] and domains >= 2 and not any(n in owners for n in ms)
+                   and not any(n in seeded for n in ms))
+        if lab not in b.pins and (markers or project):
             for n in ms:
                 b.label.pop(n)
                 b.placed[n] = "unassigned"

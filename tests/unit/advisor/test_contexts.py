@@ -436,3 +436,23 @@ def test_settings_stay_wiring_when_a_domain_imports_a_constant_and_plugins_stay_
     proposal = propose_contexts(build_graph(shop(extra)))
     assert {"shop.settings", "shop.urls"} <= set(proposal.wiring)
     assert "shop.notify.plugin" not in proposal.wiring
+
+
+def test_the_projects_own_plumbing_is_no_context_named_after_the_project():
+    """Template tags, checks and commands in the project's root package, beside its apps, own
+    no table: no domain (oscar's 'oscar' context, dispatch's 'dispatch')."""
+    extra = (mod("shop.templatetags", package=True),
+             mod("shop.templatetags.money_tags", uses={"shop.checks": ["check"],
+                                                       "shop.defaults": ["CURRENCY"]}),
+             mod("shop.checks", uses={"shop.defaults": ["CURRENCY"]},
+                 definitions=(DefinitionFact("check", 1, "function"),)),
+             mod("shop.defaults"),
+             mod("shop.management", package=True),
+             mod("shop.management.commands", package=True),
+             mod("shop.management.commands.reindex", uses={"shop.checks": ["check"],
+                                                           "shop.defaults": ["CURRENCY"]}))
+    proposal = propose_contexts(build_graph(shop(extra)))
+    names = {c.name for c in proposal.contexts}
+    assert "shop" not in names and set(DOMAINS) <= names
+    placed = {a.module: a.context for a in proposal.assignments}
+    assert placed["shop.checks"] is None and placed["shop.templatetags.money_tags"] is None
