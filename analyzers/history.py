@@ -10,10 +10,15 @@ Everything comes from ONE ``git log`` invocation, parsed in a single pass. Decis
   walking newest to oldest we know, at each rename ``old -> new``, which current path ``new`` has
   become; older changes to ``old`` are credited to that current path. (Paths are tracked, not file
   identities: a file deleted and later re-created under the same name shares that name's history.)
-* Authors. Raw ``%an``/``%ae`` mapped in Python through the work tree's ``.mailmap``
-  (``analyzers.mailmap``; git's own mailmap lookup would honour ``mailmap.file``/``mailmap.blob``
-  from the repository's config, anywhere on disk). Authors are grouped by (mapped) name, as
-  ``git shortlog -s`` does. Merge commits count in ``merges`` only.
+* Authors are people, not accounts. Raw ``%an``/``%ae`` are mapped in Python through the work
+  tree's ``.mailmap`` (``analyzers.mailmap``; git's own mailmap lookup would honour
+  ``mailmap.file``/``mailmap.blob`` from the repository's config, anywhere on disk). Commits by
+  automation (``analyzers.people.is_bot``: dependabot[bot], github-actions, renovate, ...) are
+  counted in ``bots``/``bot_commits`` only: not in ``commits``, authors, churn or co-change.
+  The remaining identities, merge commits' included, are merged into people
+  (``analyzers.people.merge_identities``: same email, same GitHub login, same normalised name,
+  a first name standing for the one full name it starts), each named as they sign most often.
+  Merge commits count in ``merges`` only: they link identities and sign names, nothing else.
 * Window. ``--since`` (git compares committer dates); ``first_change``/``last_change`` are author
   dates (when the change was written), as UTC ``YYYY-MM-DD``. ``window_days <= 0``: all history.
   At most ``max_commits`` (10,000) commits are read, the newest; ``truncated`` and the note say
@@ -57,6 +62,7 @@ from analyzers.gitrunner import (
     run_git,
 )
 from analyzers.mailmap import Mailmap, read_mailmap
+from analyzers.people import is_bot, merge_identities
 
 DEFAULT_MAX_COMMITS = 10_000
 DEFAULT_MAX_FILES_PER_COMMIT = 30
@@ -90,8 +96,8 @@ class HistoryFacts:
     available: bool
     note: str | None = None  # one line: why history is missing or partial
     head: str | None = None  # HEAD commit id
-    commits: int = 0  # non-merge commits in the window touching the root
-    authors: tuple[tuple[str, int], ...] = ()  # (author, non-merge commits), most first
+    commits: int = 0  # non-merge commits by people in the window touching the root
+    authors: tuple[tuple[str, int], ...] = ()  # (person, non-merge commits), most first
     files: tuple[FileHistory, ...] = ()  # sorted by path
     co_changes: tuple[CoChange, ...] = ()  # most commits first, then by paths
     shallow: bool = False
@@ -101,6 +107,8 @@ class HistoryFacts:
     truncated: bool = False  # more commits in the window than the newest ``max_commits`` read
     line_counts: bool = True  # False in a partial clone: lines_added/deleted are all 0
     co_change_error: int = 0  # co-change counts may be low by at most this (0: exact)
+    bots: tuple[tuple[str, int], ...] = ()  # (automation account, non-merge commits), most first
+    bot_commits: int = 0  # non-merge commits by automation: in no other count
 
     def file(self, path: str) -> FileHistory | None:
         """The history of ``path`` (relative to the root), or None if it did not change."""
@@ -186,7 +194,7 @@ def collect_history(
         shallow=shallow, window_days=window_days,
         large_commits_ignored=facts.large_commits_ignored, merges=facts.merges,
         truncated=facts.truncated, line_counts=line_counts,
-        co_change_error=facts.co_change_error,
+        co_change_error=facts.co_change_error, bots=facts.bots, bot_commits=facts.bot_commits,
     )
 
 
@@ -253,6 +261,8 @@ class ParsedLog:
     large_commits_ignored: int
     truncated: bool = False
     co_change_error: int = 0
+    bots: tuple[tuple[str, int], ...] = ()  # (automation account, commits), most first
+    bot_commits: int = 0
 
 
 def parse_log(out: bytes, *, prefix: str = "",
@@ -269,19 +279,27 @@ def parse_log(out: bytes, *, prefix: str = "",
     """
     tokens = out.decode("utf-8", "surrogateescape").split("\0")
     mailmap = mailmap or Mailmap()
-    who: dict[tuple[str, str], str] = {}  # (name, email) as committed -> author as reported
+    # (name, email) as committed -> (name, email) after .mailmap, or None for a bot
+    who: dict[tuple[str, str], tuple[str, str] | None] = {}
+    bot_name: dict[tuple[str, str], str] = {}
     alias: dict[str, str] = {}  # path in older commits -> path today
     stats: dict[str, list] = {}  # path -> [commits, added, deleted, first_ts, last_ts, Counter]
-    authors: Counter[str] = Counter()
+    authors: Counter[tuple[str, str]] = Counter()  # identity -> non-merge commits
+    signed: Counter[tuple[str, str]] = Counter()  # identity -> commits signed, merges included
+    bots: Counter[str] = Counter()
     pairs = PairCounter(max_pairs)
     commits = merges = large = records = 0
-    author = ""
+    author: tuple[str, str] | None = None
+    bot = ""
     ts = 0
     changes: dict[str, tuple[int, int]] = {}
     in_commit = first = truncated = False
 
     def finish() -> None:
         nonlocal commits, large
+        if author is None:  # automation: counted for the record, attributed nothing
+            bots[bot] += 1
+            return
         commits += 1
         authors[author] += 1
         for path, (added, deleted) in changes.items():
@@ -318,14 +336,20 @@ def parse_log(out: bytes, *, prefix: str = "",
             if len(fields) != 5 or not _number(fields[2]):
                 continue  # not a header git wrote: skip the commit
             _sha, parents, stamp, email, name = fields
-            if " " in parents:  # a merge lists no files: count it, attribute nothing
-                merges += 1
-                continue
             key = (name, email)
             if key not in who:
                 mapped_name, mapped_email = mailmap.map(name, email)
-                who[key] = mapped_name or mapped_email
-            in_commit, first, author, ts, changes = True, True, who[key], int(stamp), {}
+                mapped = (mapped_name or mapped_email, mapped_email)
+                robot = is_bot(name, email) or is_bot(*mapped)
+                who[key] = None if robot else mapped
+                bot_name[key] = mapped[0]
+            author, bot = who[key], bot_name[key]
+            if author is not None:
+                signed[author] += 1
+            if " " in parents:  # a merge lists no files: count it, attribute nothing
+                merges += 1
+                continue
+            in_commit, first, ts, changes = True, True, int(stamp), {}
             continue
         if first and tok.startswith("\n"):
             tok = tok[1:]  # git puts one newline between a header and its first entry
@@ -359,13 +383,21 @@ def parse_log(out: bytes, *, prefix: str = "",
     if in_commit:
         finish()
 
+    person = merge_identities(signed)
+
+    def people(counts: Counter[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
+        merged: Counter[str] = Counter()
+        for identity, n in counts.items():
+            merged[person[identity]] += n
+        return _ranked(merged)
+
     files = tuple(
-        FileHistory(path, st[0], _ranked(st[5]), st[1], st[2], _day(st[3]), _day(st[4]))
+        FileHistory(path, st[0], people(st[5]), st[1], st[2], _day(st[3]), _day(st[4]))
         for path, st in sorted(stats.items())
     )
     co = tuple(CoChange(a, b, c) for a, b, c in pairs.most_common(2))
-    return ParsedLog(commits, merges, _ranked(authors), files, co, large, truncated,
-                     pairs.error)
+    return ParsedLog(commits, merges, people(authors), files, co, large, truncated,
+                     pairs.error, _ranked(bots), sum(bots.values()))
 
 
 def _number(text: str) -> bool:

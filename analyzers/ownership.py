@@ -9,6 +9,10 @@ understood: the last matching rule wins within each section, owners of all secti
 section's default owners (``[Section] @team``) apply to its rules that name none. Negation
 (``!pattern``) and character ranges are not CODEOWNERS syntax and are read literally, as GitHub
 does.
+
+Author shares are of people, as history reports them: bots left out and one person's identities
+merged (``analyzers.people``). They are per-file facts; naming a context's owner from them is a
+decision, taken in ``advisor`` only when the context has enough changes (``min_changes``).
 """
 
 from __future__ import annotations
@@ -179,7 +183,8 @@ def _pattern_glob(pattern: str) -> Glob:
 
 
 def author_shares(history: HistoryFacts | None, path: str) -> tuple[tuple[str, float], ...]:
-    """(author, share of the file's commits in the window), largest first; () if unknown."""
+    """(person, share of the file's commits by people in the window), largest first; () if
+    unknown or only bots changed it."""
     if history is None or not history.available:
         return ()
     fh = history.file(path)

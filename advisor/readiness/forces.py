@@ -67,6 +67,10 @@ def churn(inp: Inputs, th) -> Result:
     total = sum(per.values())
     if not total:
         return no_data("no context changed in the history window")
+    if total < inp.min_changes * len(per):
+        return no_data(f"only {total} file change(s) to {len(per)} contexts in the history "
+                       f"window, fewer than {inp.min_changes} per context (min_changes): too "
+                       "few to compare churn", "Run on a longer history.")
     shares = {c: n / total for c, n in per.items()}
     top = max(sorted(shares), key=lambda c: shares[c])
     ratio = shares[top] * len(shares)

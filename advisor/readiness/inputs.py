@@ -6,11 +6,19 @@ Test modules and migrations (``advisor.data_ownership.is_support_module``, or th
 the caller gives) are left out of contexts, sizes and coupling; a context without a line of
 application code (an empty package) is no context. Git history counts only with at least
 ``min_commits`` commits: less than that says nothing about teams or churn (and a sample inside
-another repository sees that repository's history), so history items then report no data.
+another repository sees that repository's history), so history items then report no data. A
+context's authors (its owner by commit share, its author overlap) count only with at least
+``min_changes`` file changes in the window: one change would make its author the 100% owner.
+
+History's authors are people, not accounts (``analyzers.people``: bots left out, identities
+merged). ``active_people`` and ``estimate_teams`` are the one rule for "who works here" and "how
+many teams": the checklist's ``org.teams`` and ``benchmarks/eval_detectors.py`` both call them.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -32,16 +40,79 @@ if TYPE_CHECKING:
     from advisor.judgement import Judgement
 
 
+TEAM_SIZE = 8.0  # people one team holds (the "two-pizza" team); more working evenly: several
+MIN_CHANGES = 5  # file changes a context needs before history names its authors and owner
+_TEAM = re.compile(r"@[^\s/@]+/[^\s@]+")  # @org/team (GitHub), @group/subgroup (GitLab)
+
+
+class Person(str):
+    """A person's name, as they usually sign, that also knows their commits in the window."""
+
+    commits: int
+
+    def __new__(cls, name: str, commits: int) -> Person:
+        person = super().__new__(cls, name)
+        person.commits = commits
+        return person
+
+
 def active_people(history: HistoryFacts | None, ownership: OwnershipFacts | None = None,
                   min_commits: int = 2) -> list[str]:
-    """The people with at least ``min_commits`` commits in the history window."""
-    return [a for a, n in (history.authors if history and history.available else ())
+    """The people (bots left out, identities merged: ``analyzers.people``) with at least
+    ``min_commits`` non-merge commits in the history window, most commits first; each is a
+    ``Person``. ``ownership`` is not read: people come from history alone."""
+    return [Person(a, n) for a, n in (history.authors if history and history.available else ())
             if n >= min_commits]
 
 
+def codeowners_teams(ownership: OwnershipFacts | None) -> list[str]:
+    """The teams (``@org/team``) CODEOWNERS makes owners of the analysed files, sorted. Users
+    and emails are people, not teams."""
+    if ownership is None or ownership.codeowners is None:
+        return []
+    return sorted({o for f in ownership.files for o in f.owners if _TEAM.fullmatch(o)})
+
+
+def effective_people(people: list[str]) -> float:
+    """How many people share the work evenly: (sum of commits)^2 / sum of squares (the inverse
+    Simpson index). One maintainer with many drive-by contributors is about one; eight people
+    with equal commits are eight. A name without commits (a plain ``str``) counts as one."""
+    commits = [getattr(p, "commits", 1) for p in people]
+    squares = sum(n * n for n in commits)
+    return sum(commits) ** 2 / squares if squares else 0.0
+
+
+@dataclass(frozen=True)
+class TeamEstimate:
+    teams: int  # 0: nobody active and no CODEOWNERS team
+    source: str  # "codeowners" or "history"
+    names: tuple[str, ...]  # the CODEOWNERS teams, or the active people
+    effective: float | None  # history: people sharing the work evenly
+
+    @property
+    def several(self) -> bool:
+        return self.teams > 1
+
+
+def estimate_teams(people: list[str], ownership: OwnershipFacts | None = None,
+                   team_size: float = TEAM_SIZE) -> TeamEstimate:
+    """How many teams work here. CODEOWNERS teams decide when it names any (their count).
+    Otherwise the active people: one or two are one team whatever ``team_size``; more make
+    ``effective_people / team_size`` teams, rounded up, so one maintainer with many occasional
+    contributors is one team, and several teams need more than ``team_size`` people sharing
+    the work."""
+    named = codeowners_teams(ownership)
+    if named:
+        return TeamEstimate(len(named), "codeowners", tuple(named), None)
+    effective = effective_people(people)
+    teams = min(len(people), 1) if len(people) <= 2 else math.ceil(round(effective / team_size, 6))
+    return TeamEstimate(teams, "history", tuple(people), round(effective, 2))
+
+
 def several_teams(people: list[str], ownership: OwnershipFacts | None = None) -> bool:
-    """Does more than one team work here? CODEOWNERS teams when there are; else people."""
-    return len(people) > 2
+    """Does more than one team work here? Two or more CODEOWNERS teams; without CODEOWNERS
+    teams, more than ``TEAM_SIZE`` active people sharing the work (``estimate_teams``)."""
+    return estimate_teams(people, ownership).several
 
 
 @dataclass(frozen=True)
@@ -53,6 +124,7 @@ class Inputs:
     operations: OperationsFacts | None = None
     ownership: OwnershipFacts | None = None
     min_commits: int = 10
+    min_changes: int = MIN_CHANGES
     heavy_libraries: tuple[str, ...] = ()
     # derived
     contexts: tuple[str, ...] = ()
@@ -78,11 +150,15 @@ class Inputs:
         if h is None or not h.available:
             return (h.note if h and h.note else "no git history was read") + \
                 ": history items are left out of the total"
+        bots = (f" ({h.bot_commits} more by automation, not counted)" if h.bot_commits
+                else "")
         if not h.commits:
-            return (f"no commits in the last {h.window_days} days of git history: nobody is "
-                    "changing this code now; history items are left out of the total")
-        return (f"only {h.commits} commit(s) of history (fewer than {self.min_commits}): too "
-                "little to judge teams, churn or co-change; left out of the total")
+            return (f"no commits by people in the last {h.window_days} days of git history"
+                    f"{bots}: nobody is changing this code now; history items are left out of "
+                    "the total")
+        return (f"only {h.commits} commit(s) by people in the history window{bots}, fewer than "
+                f"{self.min_commits} (min_commits): too little to judge teams, churn or "
+                "co-change; left out of the total")
 
     def churn(self) -> dict[str, int]:
         """Context -> file changes (commits per file, summed) in the history window."""
@@ -94,17 +170,18 @@ class Inputs:
         return out
 
     def authors(self) -> dict[str, Counter]:
-        """Context -> Counter(author -> commits to its files)."""
+        """Context -> Counter(person -> commits to its files); empty for a context with fewer
+        than ``min_changes`` file changes in the window (too few to say who owns it)."""
         out: dict[str, Counter] = {c: Counter() for c in self.contexts}
         for f in self.history.files if self.history else ():
             c = self.path_context.get(f.path)
             if c is not None:
                 out[c].update(dict(f.authors))
-        return out
+        return {c: a if a.total() >= self.min_changes else Counter() for c, a in out.items()}
 
     def active_authors(self, min_commits: int = 2) -> list[tuple[str, int]]:
-        return [(a, n) for a, n in (self.history.authors if self.history else ())
-                if n >= min_commits]
+        """(person, commits) of ``active_people``."""
+        return [(p, p.commits) for p in active_people(self.history, self.ownership, min_commits)]
 
     # --- contexts ----------------------------------------------------------------------
     def context_of(self, module: str) -> str | None:
@@ -189,12 +266,14 @@ def with_string_edges(graph: DependencyGraph, index, found=None) -> DependencyGr
 def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
                  history: HistoryFacts | None = None, operations: OperationsFacts | None = None,
                  ownership: OwnershipFacts | None = None, min_commits: int = 10,
+                 min_changes: int = MIN_CHANGES,
                  heavy_libraries: tuple[str, ...] = DEFAULT_HEAVY_LIBRARIES,
                  data: DataOwnership | None = None, owner_share: float = 0.6,
                  support: Collection[str] | None = None) -> Inputs:
-    """``owner_share``: the share of a context one owner must hold to own it (the
-    ``org.ownership`` threshold ``share``); ``support``: the support modules (default: those
-    ``is_support_module`` tells by path)."""
+    """``min_commits`` / ``min_changes``: the history samples below which history items and a
+    context's authors are no data; ``owner_share``: the share of a context one owner must hold
+    to own it (the ``org.ownership`` threshold ``share``); ``support``: the support modules
+    (default: those ``is_support_module`` tells by path)."""
     from advisor.judgement import judge
     from advisor.signals import build_model_index
 
@@ -232,6 +311,7 @@ def build_inputs(graph: DependencyGraph, partition: Mapping[str, str | None], *,
         graph=graph, partition=part,
         data=data if data is not None else build_data_ownership(graph, part, index),
         history=history, operations=operations, ownership=ownership, min_commits=min_commits,
+        min_changes=min_changes,
         heavy_libraries=heavy_libraries, contexts=contexts,
         members={c: tuple(ms) for c, ms in members.items()}, lines=lines, app_lines=app_lines,
         cross_edges=tuple(cross), domain_weight=weight,

@@ -4,11 +4,22 @@
     weights = { "ops.ci_tests" = 2.0 }       # item id -> weight (0 switches the item off)
     disable = ["org.teams"]                  # items left out of the checklist and the total
     min_commits = 10                         # less git history than this: history items no-data
+    min_changes = 5                          # a context changed less: no owner/overlap by history
     heavy_libraries = ["numpy", "pandas"]    # replaces the default list (forces.technology)
     [tool.advisor.readiness.thresholds]
     "ops.tests" = { ratio = 0.5 }            # item id -> { threshold = number }
 
 Unknown keys, item ids and thresholds are errors that name them.
+
+The two minimum samples (unknown is not a pass: below them an item says "no data", is left out
+of the total, and its summary says why):
+
+* ``min_commits`` (10): non-merge commits by people (bots left out) in the 365-day window.
+  Fewer, and every history item (``org.teams`` without CODEOWNERS teams, ``org.ownership`` by
+  commit share, ``org.overlap``, ``forces.churn``, ``bound.cochange``) is no data.
+* ``min_changes`` (5): file changes to a context in the window before history names its owner
+  or compares its authors (one change would make one person its 100% owner); ``forces.churn``
+  needs this many per context on average.
 """
 
 from __future__ import annotations
@@ -134,6 +145,7 @@ class ReadinessConfig:
     thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     min_commits: int = 10
     heavy_libraries: tuple[str, ...] = DEFAULT_HEAVY_LIBRARIES
+    min_changes: int = 5
 
 
 _KEYS = {
@@ -141,6 +153,7 @@ _KEYS = {
     "disable": "list of item ids to leave out",
     "thresholds": "table: item id -> { threshold = number }",
     "min_commits": "commits of git history needed before history items count (10)",
+    "min_changes": "file changes to a context needed before history names its owner (5)",
     "heavy_libraries": "import names that mark a technology need (replaces the default list)",
 }
 
@@ -148,7 +161,7 @@ _KEYS = {
 # Thresholds a score divides by (x - 1), or that bound a range from below and above: limits
 # that keep every score a finite number in [0, 1].
 _ABOVE_ONE = frozenset({"full_ratio", "full_contexts", "full_teams"})
-_INCREASING = (("one_team", "full"), ("small_lines", "large_lines"))
+_INCREASING = (("small_lines", "large_lines"),)
 
 
 def _known(item_id: str, specs: Mapping[str, ItemSpec], where: str) -> ItemSpec:
@@ -204,7 +217,9 @@ def parse_readiness(raw: Any, specs: Mapping[str, ItemSpec],
                 raise ConfigError(f"{here}: '{low}' ({merged[low]:g}) must be below '{high}' "
                                   f"({merged[high]:g})")
     min_commits = whole(raw.get("min_commits", 10), "min_commits", where, 0, MAX_COUNT)
+    min_changes = whole(raw.get("min_changes", 5), "min_changes", where, 0, MAX_COUNT)
     heavy = raw.get("heavy_libraries", list(DEFAULT_HEAVY_LIBRARIES))
     if not isinstance(heavy, list) or not all(isinstance(h, str) and h for h in heavy):
         raise ConfigError(f"{where}: 'heavy_libraries' must be a list of import names")
-    return ReadinessConfig(weights, frozenset(disable), thresholds, min_commits, tuple(heavy))
+    return ReadinessConfig(weights, frozenset(disable), thresholds, min_commits, tuple(heavy),
+                           min_changes)

@@ -2,7 +2,11 @@
 need to work with minimal coordination"; services "can be managed by different teams".
 
 Git history (with at least ``min_commits`` commits) and CODEOWNERS are the evidence; without
-either an item reports no data instead of guessing.
+either an item reports no data instead of guessing. History counts people, not accounts: bots
+are left out and one person's identities are merged (``analyzers.people``). Team size follows
+``advisor.readiness.inputs.estimate_teams``: CODEOWNERS teams (``@org/team``) when there are,
+else the active people, one team per ``team_size`` people sharing the work evenly. A context's
+owner by commit share, and its author overlap, need ``min_changes`` file changes to it.
 """
 
 from __future__ import annotations
@@ -11,36 +15,53 @@ import math
 from collections import Counter
 from itertools import combinations
 
-from advisor.readiness.inputs import Inputs
+from advisor.readiness.inputs import Inputs, active_people, estimate_teams
 from advisor.readiness.model import Evidence, ItemSpec, Result, clamp, no_data
 
 _HISTORY = "(git history)"
 
 
+def _bots(inp: Inputs) -> str:
+    h = inp.history
+    if not h or not h.bot_commits:
+        return ""
+    return (f"; {h.bot_commits} commit(s) by automation left out ("
+            + ", ".join(name for name, _ in h.bots[:3]) + (" ..." if len(h.bots) > 3 else "")
+            + ")")
+
+
 def teams(inp: Inputs, th) -> Result:
-    parts, evidence, summary = [], [], []
-    if inp.history_ok:
-        active = inp.active_authors(int(th["author_commits"]))
-        parts.append(clamp((len(active) - th["one_team"]) / (th["full"] - th["one_team"])))
-        summary.append(f"{len(active)} active author(s) in {inp.history.commits} commits")
-        evidence += [Evidence(_HISTORY, 0, f"{a}: {n} commits") for a, n in active[:20]]
-    distinct = inp.judgement.owner_teams
-    if distinct:
-        parts.append(clamp((len(distinct) - 1) / (th["full_teams"] - 1)))
-        summary.append(f"{len(distinct)} owner team(s) in {inp.ownership.codeowners.source_path}")
-        evidence += [Evidence(inp.ownership.codeowners.source_path, r.line,
-                              f"{r.pattern} {' '.join(r.owners)}")
-                     for r in inp.ownership.codeowners.rules if r.owners][:20]
-    if not parts:
-        return no_data(inp.history_note() + "; no CODEOWNERS",
-                       "Run on a clone with history (or add CODEOWNERS) to judge team size.")
-    score = max(parts)
-    advice = ("One team can keep one deployable: the coordination cost microservices remove "
-              "does not exist yet." if score < 0.5 else
-              "Several teams: give each one a context to own (CODEOWNERS per context).")
-    return Result(score, "; ".join(summary), tuple(evidence), advice,
-                  {"active_authors": len(inp.active_authors(int(th["author_commits"])))
-                   if inp.history_ok else None, "owner_teams": len(distinct)})
+    people = (active_people(inp.history, inp.ownership, int(th["author_commits"]))
+              if inp.history_ok else [])
+    estimate = estimate_teams(people, inp.ownership, th["team_size"])
+    if estimate.source == "history" and not inp.history_ok:
+        return no_data(inp.history_note() + "; no CODEOWNERS team (@org/team)",
+                       "Run on a clone with history (or name teams in CODEOWNERS) to judge "
+                       "team size.")
+    evidence: list[Evidence] = []
+    if estimate.source == "codeowners":
+        source = inp.ownership.codeowners.source_path
+        summary = (f"{estimate.teams} owner team(s) in {source}: {', '.join(estimate.names)}"
+                   + (f" ({len(people)} active author(s) in {inp.history.commits} commits)"
+                      if inp.history_ok else ""))
+        evidence += [Evidence(source, r.line, f"{r.pattern} {' '.join(r.owners)}")
+                     for r in inp.ownership.codeowners.rules
+                     if set(r.owners) & set(estimate.names)][:20]
+    else:
+        summary = (f"{len(people)} active author(s) in {inp.history.commits} commits "
+                   f"({int(th['author_commits'])}+ each), the work of {estimate.effective:g} "
+                   f"people sharing it evenly: {estimate.teams} team(s) of up to "
+                   f"{th['team_size']:g}" + _bots(inp))
+        evidence += [Evidence(_HISTORY, 0, f"{p}: {p.commits} commits") for p in people[:20]]
+    score = clamp((estimate.teams - 1) / (th["full_teams"] - 1))
+    advice = ("Several teams: give each one a context to own (CODEOWNERS per context)."
+              if estimate.several else "One team can keep one deployable: the coordination "
+              "cost microservices remove does not exist yet.")
+    return Result(score, summary, tuple(evidence), advice,
+                  {"active_authors": len(people) if inp.history_ok else None,
+                   "owner_teams": len(estimate.names) if estimate.source == "codeowners" else 0,
+                   "teams": estimate.teams, "source": estimate.source,
+                   "effective_people": estimate.effective})
 
 
 def ownership(inp: Inputs, th) -> Result:
@@ -48,11 +69,18 @@ def ownership(inp: Inputs, th) -> Result:
         return no_data("fewer than two contexts: nothing to align ownership with")
     j = inp.judgement
     source = j.owner_source
-    dominant = {c: (cj.owners[0].name, cj.owners[0].share) for c, cj in j.contexts.items()
-                if cj.owners and cj.owners[0].share >= th["share"]}
     if not source:
         return no_data("no CODEOWNERS and " + inp.history_note(),
                        "Add CODEOWNERS per context, or run on a clone with history.")
+    measured = [c for c in inp.contexts if j.contexts[c].owners]  # history: enough changes
+    unknown = [c for c in inp.contexts if c not in measured]
+    few = (f"{len(unknown)} context(s) with fewer than {inp.min_changes} file changes in the "
+           f"window ({', '.join(unknown)}): no owner by commit share"
+           if unknown and source == "history" else "")
+    if source == "history" and not measured:
+        return no_data(few, "Run on a longer history (or add CODEOWNERS per context).")
+    dominant = {c: (j.contexts[c].owners[0].name, j.contexts[c].owners[0].share)
+                for c in measured if j.contexts[c].owners[0].share >= th["share"]}
     counts = Counter(o for o, _ in dominant.values())
     aligned = sorted(c for c, (o, _) in dominant.items() if counts[o] == 1)
     evidence = tuple(Evidence(_HISTORY if source == "history" else
@@ -60,16 +88,18 @@ def ownership(inp: Inputs, th) -> Result:
                               f"{c}: {o} ({s:.0%})" + ("" if c in aligned else " also owns "
                                                        "another context"))
                      for c, (o, s) in sorted(dominant.items()))
-    score = len(aligned) / len(inp.contexts)
-    unowned = [c for c in inp.contexts if c not in dominant]
-    summary = (f"{len(aligned)} of {len(inp.contexts)} contexts have their own owner "
-               f"(by {'CODEOWNERS' if source == 'codeowners' else 'commit share'})")
-    advice = ("Give " + ", ".join(unowned or [c for c in inp.contexts if c not in aligned])
+    total = len(measured) if source == "history" else len(inp.contexts)
+    score = len(aligned) / total
+    unowned = [c for c in measured if c not in dominant]
+    summary = (f"{len(aligned)} of {total} contexts have their own owner "
+               f"(by {'CODEOWNERS' if source == 'codeowners' else 'commit share'})"
+               + (f"; {few}" if few else ""))
+    advice = ("Give " + ", ".join(unowned or [c for c in measured if c not in aligned])
               + " one owning team each (CODEOWNERS), so a future service has a team."
               if score < 1 else "Ownership follows the contexts: keep CODEOWNERS in step.")
     return Result(score, summary, evidence, advice,
                   {"source": source, "owners": {c: o for c, (o, _) in dominant.items()},
-                   "aligned": aligned})
+                   "aligned": aligned, "unknown": unknown if source == "history" else []})
 
 
 def _cosine(a: Counter, b: Counter) -> float:
@@ -87,7 +117,8 @@ def overlap(inp: Inputs, th) -> Result:
     pairs = [(a, b, _cosine(authors[a], authors[b]))
              for a, b in combinations(sorted(authors), 2)]
     if not pairs:
-        return no_data("fewer than two contexts changed in the history window")
+        return no_data(f"fewer than two contexts with {inp.min_changes} or more file changes "
+                       "in the history window: too few to compare who changes them")
     mean = sum(s for _, _, s in pairs) / len(pairs)
     worst = sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
     evidence = tuple(Evidence(_HISTORY, 0, f"{a} / {b}: {s:.0%} author overlap")
@@ -101,11 +132,13 @@ def overlap(inp: Inputs, th) -> Result:
 
 
 ITEMS = (
-    ItemSpec("org.teams", "Active authors (team size)", "organisation", 1.5, teams,
-             {"one_team": (2.0, "active authors a single team has (score 0 at or below)"),
-              "full": (8.0, "active authors for a full score"),
-              "author_commits": (2.0, "commits that make an author active"),
-              "full_teams": (3.0, "CODEOWNERS teams for a full score")},
+    ItemSpec("org.teams", "Team size (CODEOWNERS teams, else active people)", "organisation",
+             1.5, teams,
+             {"author_commits": (2.0, "non-merge commits in the window that make a person "
+                                      "active"),
+              "team_size": (8.0, "people one team holds: history counts one team per this "
+                                 "many people sharing the work evenly"),
+              "full_teams": (3.0, "teams for a full score (one team scores 0)")},
              article="multiple teams that need to work with minimal coordination"),
     ItemSpec("org.ownership", "Ownership aligned with contexts", "organisation", 1.0, ownership,
              {"share": (0.6, "share of a context one owner must hold to own it")},

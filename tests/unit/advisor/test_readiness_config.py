@@ -31,11 +31,22 @@ def test_the_sections_are_accepted_by_tool_advisor():
 def test_parse_weights_disable_thresholds():
     config = parse_config({"weights": {"ops.ci_tests": 3}, "disable": ["org.teams"],
                            "thresholds": {"ops.tests": {"ratio": 0.25}}, "min_commits": 5,
-                           "heavy_libraries": ["numpy"]})
+                           "min_changes": 3, "heavy_libraries": ["numpy"]})
     assert config.weights == {"ops.ci_tests": 3.0}
     assert config.disabled == {"org.teams"}
     assert config.thresholds == {"ops.tests": {"ratio": 0.25}}
     assert (config.min_commits, config.heavy_libraries) == (5, ("numpy",))
+    assert config.min_changes == 3
+    assert (parse_config({}).min_commits, parse_config({}).min_changes) == (10, 5)
+
+
+def test_team_thresholds_are_configurable():
+    config = parse_config({"thresholds": {"org.teams": {"team_size": 4, "author_commits": 3}}})
+    assert config.thresholds == {"org.teams": {"team_size": 4.0, "author_commits": 3.0}}
+    with pytest.raises(ConfigError, match="unknown threshold 'one_team'"):
+        parse_config({"thresholds": {"org.teams": {"one_team": 2}}})
+    with pytest.raises(ConfigError, match=r"'team_size' must be a number > 0"):
+        parse_config({"thresholds": {"org.teams": {"team_size": 0}}})
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -65,6 +76,7 @@ NAN, INF = float("nan"), float("inf")
      r"'small_lines' \(60000\) must be below 'large_lines' \(50000\)"),
     ({"min_commits": 1e300}, r"'min_commits' must be a whole number >= 0 and <= 1000000000"),
     ({"min_commits": 2.5}, r"'min_commits' must be a whole number"),
+    ({"min_changes": -1}, r"'min_changes' must be a whole number >= 0"),
 ])
 def test_numbers_are_finite_and_bounded(raw, message):
     with pytest.raises(ConfigError, match=message):
@@ -144,3 +156,15 @@ def test_package_partition_finds_the_domain_packages():
     small = graph(mod("shop", package=True), mod("shop.models"), mod("shop.services.catalog"),
                   mod("shop.services.orders"))
     assert set(package_partition(small).values()) == {None, "services"}
+
+
+def test_min_changes_makes_thin_churn_no_data_and_says_why():
+    from tests.unit.advisor.test_readiness_fixtures import history
+
+    h = history({"orders/service.py": {"a": 6}, "billing/api.py": {"a": 3},
+                 "shop/api.py": {"b": 3}}, commits=12)  # 12 changes, 3 contexts
+    thin = evaluate(inputs(three_contexts(), history=h)).item("forces.churn")
+    assert thin.status == NO_DATA
+    assert "fewer than 5 per context (min_changes)" in thin.summary
+    enough = evaluate(inputs(three_contexts(), history=h, min_changes=4)).item("forces.churn")
+    assert enough.status == MEASURED

@@ -219,7 +219,8 @@ def _log(*commits: tuple[str, str, list[str]]) -> bytes:
     """Fake ``git log`` output: (parents, author, numstat tokens), newest first."""
     out = []
     for n, (parents, author, entries) in enumerate(commits):
-        out.append(f"{RECORD}{n:040d}\x1f{parents}\x1f{1_700_000_000 + n}\x1fa@x\x1f{author}\0")
+        email = author.lower().replace(" ", ".") + "@x.example"  # one address per author
+        out.append(f"{RECORD}{n:040d}\x1f{parents}\x1f{1_700_000_000 + n}\x1f{email}\x1f{author}\0")
         if entries:
             out.append("\n" + "\0".join(entries) + "\0")
     return "".join(out).encode()

@@ -176,3 +176,21 @@ def test_collect_ownership_without_codeowners(tmp_path: Path) -> None:
     assert facts.note is None
     assert facts.files == (FileOwnership("a.py", (), None),)
     assert facts.owned_files == 0
+
+
+def test_author_shares_are_people_not_bots(tmp_path: Path) -> None:
+    from analyzers.history import collect_history
+    from tests.unit.analyzers.test_history import NOW, commit, git, write
+
+    git(tmp_path, "init", "-q", "-b", "main")
+    write(tmp_path, "app/models.py", 1)
+    commit(tmp_path, ("Ann", "ann@example.com"), "2024-01-01")
+    for day in ("2024-01-02", "2024-01-03", "2024-01-04"):
+        write(tmp_path, "app/models.py", 1, day)
+        commit(tmp_path, ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"),
+               day)
+    write(tmp_path, "app/models.py", 1, "ann again")
+    commit(tmp_path, ("ann", "ann@home.example"), "2024-01-05")  # Ann from home
+    facts = collect_ownership(str(tmp_path), ["app/models.py"],
+                              collect_history(str(tmp_path), now=NOW))
+    assert facts.files[0].author_shares == (("Ann", 1.0),)
