@@ -151,3 +151,22 @@ def test_history_merges_one_persons_identities(tmp_path: Path) -> None:
     assert facts.authors == (("pankaj-basnet", 4), ("Mikail", 3), ("Pēteris Caune", 2),
                              ("Sam Tucker-Davis", 2))
     assert facts.file("f5.py").authors == (("Sam Tucker-Davis", 1),)
+
+
+def test_merge_commits_link_identities_and_sign_names(tmp_path: Path) -> None:
+    r = tmp_path / "repo"
+    r.mkdir()
+    git(r, "init", "-q", "-b", "main")
+    write(r, "README.md", 1)
+    commit(r, ("Roland", "r@wger.example"), "2024-01-01")
+    git(r, "checkout", "-q", "-b", "feature")
+    write(r, "ingredient/models.py", 1)
+    commit(r, ("stuckvgn", "stuckvgn@users.noreply.github.com"), "2024-01-02")
+    write(r, "ingredient/views.py", 1)
+    commit(r, ("Sam", "sam@openpaws.example"), "2024-01-03")
+    git(r, "checkout", "-q", "main")
+    git(r, "merge", "-q", "--no-ff", "-m", "merge", "feature", day="2024-01-04",
+        who=("Sam Tucker-Davis", "126325182+stuckvgn@users.noreply.github.com"))
+    facts = collect_history(str(r), now=NOW)
+    assert facts.merges == 1
+    assert facts.authors == (("Sam Tucker-Davis", 2), ("Roland", 1))
