@@ -5,7 +5,8 @@ needs the whole graph (a fixture module used only by tests) is ``advisor.support
 Kinds:
 - ``test``: a folder named ``tests``, ``test``, ``testing``, ``e2e``, ``*_tests``, ``tests_*``
   or ``test_*`` (``functional_tests/``, ``test_utils/``), or a file named ``test_*.py``,
-  ``*_test.py``, ``*_tests.py``, ``tests.py`` or ``conftest.py``. By content: a module that
+  ``tests_*.py`` (``tests_pre_start.py``), ``*_test.py``, ``*_tests.py``, ``tests.py`` or
+  ``conftest.py``. By content: a module that
   imports a test library (pytest, unittest, django.test, hypothesis, responses...) and either
   defines a test (``def test...``, ``class Test...``, ``class ...TestCase``, a base ending in
   ``TestCase``) or whose imports are mostly test libraries (a pytest plugin of fixtures).
@@ -71,7 +72,7 @@ def path_kind(path: str) -> str | None:
     if (dirs and dirs[-1] == "settings" and stem.startswith("test")) or stem.startswith(
             ("settings_test", "test_settings", "testsettings")):
         return SETTINGS
-    if stem.startswith("test_") or stem.endswith(("_test", "_tests")) or stem in (
+    if stem.startswith(("test_", "tests_")) or stem.endswith(("_test", "_tests")) or stem in (
             "tests", "conftest"):
         return TEST
     if any(d in _FIXTURE_DIRS for d in dirs):

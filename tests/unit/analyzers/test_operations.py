@@ -175,7 +175,7 @@ def test_observability_positive(tmp_path: Path) -> None:
         """,
         "app/urls.py": """
             urlpatterns = [path("healthz/", health), path("/ready", ready)]
-            route = r"^api/live$"
+            urlpatterns += [re_path(r"^api/live$", live)]
         """,
         "requirements.txt": "ddtrace==2.0\nopentelemetry-sdk>=1.20\n",
         "deploy/web.yaml": K8S,
@@ -227,7 +227,7 @@ def test_resilience_positive(tmp_path: Path) -> None:
             httpx.get(url, timeout=2)
             limits = httpx.Timeout(3.0)
 
-            @app.task(max_retries=3)
+            @app.task(max_retries=3, autoretry_for=(IOError,))
             def job(): ...
         """,
         "pyproject.toml": '[project]\nname = "x"\ndependencies = ["circuitbreaker>=2"]\n',
@@ -242,7 +242,7 @@ def test_resilience_positive(tmp_path: Path) -> None:
           "no_timeout"),
         E("app/client.py", 11, "httpx.get(..., timeout=...)", "timeout"),
         E("app/client.py", 12, "httpx.Timeout(...)", "timeout"),
-        E("app/client.py", 14, "max_retries=", "retry"),
+        E("app/client.py", 14, "Celery autoretry_for=", "retry"),
         E("pyproject.toml", 3, "depends on circuitbreaker", "circuit_breaker"),
     )
     assert facts.requests_without_timeout == 1
@@ -276,9 +276,10 @@ def test_messaging_positive(tmp_path: Path) -> None:
         "requirements.txt": "rq==1.15\n",
     })
     assert detect_messaging(t) == (
-        E("Procfile", 2, "worker process: celery -A shop worker -Q emails", "worker"),
+        E("Procfile", 2, "worker process: worker: celery -A shop worker -Q emails", "worker"),
         E("requirements.txt", 1, "depends on rq", "rq"),
         E("shop/celery.py", 1, "imports celery", "celery"),
+        E("shop/celery.py", 3, "queue='mail'", "queues"),
         E("shop/celery.py", 3, "task routing: task_routes", "queues"),
         E("shop/celery.py", 5, "queue='emails'", "queues"),
         E("shop/events.py", 1, "imports pika", "amqp"),
@@ -308,20 +309,29 @@ def test_config_positive(tmp_path: Path) -> None:
             from decouple import config
             DEBUG = os.environ["DEBUG"]
             DB = os.getenv("DB")
+            env = environ.Env()
+            SECRET = env("SECRET")
+            HOST = config("HOST")
         """,
-        "shop/conf.py": "from pydantic_settings import BaseSettings\n"
-                        "from dynaconf import Dynaconf\nfrom os import getenv\n",
+        "shop/conf.py": """
+            from pydantic_settings import BaseSettings
+            from dynaconf import Dynaconf
+            from os import getenv
+            class Settings(BaseSettings):
+                debug: bool = False
+            settings = Dynaconf()
+            LEVEL = getenv("LEVEL")
+        """,
         ".env.example": "DEBUG=1\n",
     })
     assert detect_config(t) == (
-        E(".env.example", 0, "environment template", "env_template"),
-        E("shop/conf.py", 1, "imports pydantic_settings", "pydantic-settings"),
-        E("shop/conf.py", 1, "pydantic BaseSettings", "pydantic-settings"),
-        E("shop/conf.py", 2, "imports dynaconf", "dynaconf"),
-        E("shop/conf.py", 3, "reads environment variables (1 use)", "env_vars"),
-        E("shop/settings.py", 2, "imports environ", "django-environ"),
-        E("shop/settings.py", 3, "imports decouple", "python-decouple"),
+        E(".env.example", 1, "environment template", "env_template"),
+        E("shop/conf.py", 4, "pydantic BaseSettings", "pydantic-settings"),
+        E("shop/conf.py", 6, "dynaconf settings", "dynaconf"),
+        E("shop/conf.py", 7, "reads environment variables (1 use)", "env_vars"),
         E("shop/settings.py", 4, "reads environment variables (2 uses)", "env_vars"),
+        E("shop/settings.py", 6, "django-environ Env", "django-environ"),
+        E("shop/settings.py", 8, "python-decouple config", "python-decouple"),
     )
 
 
