@@ -1,14 +1,17 @@
 """Who owns which data: ORM models resolved to their module and context, and the data facts that
 cross contexts (foreign writes, foreign keys, transactions).
 
-Model resolution is shared with the clustering (``advisor.signals.build_model_index``), so both
-see the same models: ``ModelFact``s of Django and SQLAlchemy, plus every class whose base
-resolves to a model in any module (``class Product(AbstractProduct)``), abstract ones included
-but owning no table. Names are resolved the way Python would (imports, re-exports), then as
-Django strings: ``"app_label.Model"`` where the app label is the package folder holding the
-``models`` module, ``"Model"`` in the same app; ``"self"`` and ``settings.AUTH_USER_MODEL`` are
-ignored. Tables are the explicit ``Meta.db_table`` / ``__tablename__``, else Django's default
-``<app_label>_<modelname lower>``, so raw SQL (``table:orders_order``) resolves too.
+Model resolution is shared with the clustering (``advisor.modelindex``), so both see the same
+models and tables: Django and SQLAlchemy models (inherited across modules), SQLAlchemy ``Table``
+objects, django-simple-history tables; abstract models, mixins, proxies and single-table
+inheritance children own no table (a write through a proxy or a child is a write of the table it
+shares). Names are resolved the way Python would (imports, re-exports), then as Django strings
+(``"app_label.Model"``, ``"Model"`` in the same app); raw SQL (``table:orders_order``) and
+``ForeignKey("orders.id")`` columns resolve by table name. A foreign key may point outside the
+code base (``auth_user`` of ``django.contrib.auth``, ``django_content_type``...): that model is
+listed in ``external_models``, its context the app's package. Which keys a table holds:
+``advisor.data_relations``. Models whose table name cannot be read statically are
+``unresolved``; the readiness items say "no data" when they are most of them.
 
 Contexts come from a partition ``module -> context name`` (None: the shared kernel). A write is
 *foreign* when the writing module's context differs from the context owning the table (the kernel
@@ -26,15 +29,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from advisor.data_relations import foreign_keys
 from advisor.graph import DependencyGraph, Resolver
+from advisor.modelindex import build_model_index
 from advisor.support import support_modules
 from analyzers.support import path_kind
 
 KERNEL = "(shared kernel)"
 """The pseudo-context name of modules the partition leaves out (None)."""
-
-_IGNORED_TARGETS = ("AUTH_USER_MODEL", "self")
-
 
 def is_support_module(path: str) -> bool:
     """Tests, test fixtures, migrations and test settings, as far as the path tells (the
@@ -51,9 +53,11 @@ class ModelRef:
     module: str
     name: str
     line: int
-    table: str | None  # None for abstract models
-    context: str | None
+    table: str | None  # the table it owns; None for abstract models, proxies, STI children
+    context: str | None  # outside the code base: the installed app owning it
     abstract: bool
+    shares: str | None = None  # qualname of the model whose table it uses (proxy, STI child)
+    unresolved: bool = False  # a mapped model whose table name cannot be read statically
 
     @property
     def qualname(self) -> str:
@@ -123,6 +127,12 @@ class DataOwnership:
     foreign_keys: tuple[ForeignKey, ...]  # resolved relations
     transactions: tuple[Transaction, ...]  # atomic blocks with at least one resolved write
     contexts: Mapping[str, ContextData]  # domain contexts (kernel excluded)
+    external_models: tuple[ModelRef, ...] = ()  # foreign keys' targets outside the code base
+
+    @property
+    def unresolved(self) -> tuple[ModelRef, ...]:
+        """Mapped models whose table name could not be read (a dynamic ``__tablename__``)."""
+        return tuple(m for m in self.models if m.unresolved)
 
     @property
     def tables(self) -> dict[str, ModelRef]:
@@ -159,28 +169,35 @@ class DataOwnership:
 
 def build_data_ownership(graph: DependencyGraph, partition: Mapping[str, str | None],
                          index=None) -> DataOwnership:
-    """``index``: a ``advisor.signals.ModelIndex`` already built for ``graph`` (else built)."""
-    if index is None:
-        from advisor.signals import build_model_index
-
-        index = build_model_index(graph, Resolver(graph.modules))
-    ctx = {name: partition.get(name) for name in graph.modules}
+    """``index``: a ``advisor.modelindex.ModelIndex`` already built for ``graph`` (else
+    built)."""
     support = support_modules(graph)
+    if index is None:
+        index = build_model_index(graph, Resolver(graph.modules), support)
+    ctx = {name: partition.get(name) for name in graph.modules}
     models = tuple(ModelRef(i.module, i.name, i.line, None if i.abstract else i.table,
-                            ctx[i.module], i.abstract) for i in index.models
-                   if i.module not in support)
+                            ctx[i.module], i.abstract, i.shares, i.unresolved)
+                   for i in index.models if i.module not in support)
     by_key = {(m.module, m.name): m for m in models}
+    by_qualname = {m.qualname: m for m in models}
+    outside: dict[str, ModelRef] = {}
 
-    def resolve(target: str, origin: str) -> ModelRef | None:
-        if target.rpartition(".")[2] in _IGNORED_TARGETS:
-            return None
-        found = [by_key[i.module, i.name] for i in index.resolve_name(target, origin)
-                 if (i.module, i.name) in by_key]
-        concrete = sorted((m for m in found if m.table), key=lambda m: (m.module, m.name))
-        return concrete[0] if len(concrete) == 1 else None  # ambiguous names prove nothing
+    def ref(info) -> ModelRef | None:
+        """The model owning the table ``info`` uses (a proxy's or STI child's parent)."""
+        if info.external:
+            return outside.setdefault(info.qualname, ModelRef(
+                info.module, info.name, info.line, info.table, info.package, False))
+        found = by_key.get((info.module, info.name))
+        if found is not None and found.table is None and found.shares:
+            found = by_qualname.get(found.shares)
+        return found
+
+    def resolve(target: str, origin: str, external: bool = False) -> ModelRef | None:
+        found = {r.qualname: r for i in index.resolve_name(target, origin, external)
+                 if (r := ref(i)) is not None and r.table}
+        return next(iter(found.values())) if len(found) == 1 else None  # ambiguous: nothing
 
     writes: list[Write] = []
-    fks: list[ForeignKey] = []
     blocks: dict[tuple[str, int], list[Write]] = defaultdict(list)
     for name, module in graph.modules.items():
         if name in support:
@@ -196,32 +213,20 @@ def build_data_ownership(graph: DependencyGraph, partition: Mapping[str, str | N
             writes.append(w)
             if access.transaction:
                 blocks[name, access.transaction].append(w)
-        for fact in module.source.models:
-            source = by_key.get((name, fact.name))
-            if source is None:
-                continue
-            for rel in fact.relations:
-                target = resolve(_relation_target(rel.kind, rel.target), name)
-                if target is None or target.qualname == source.qualname:
-                    continue
-                fks.append(ForeignKey(source.qualname, rel.field, rel.kind, target.qualname,
-                                      source.context, target.context, module.path, rel.line))
+    fks = [ForeignKey(source.qualname, field, kind, target.qualname, source.context,
+                      target.context, path, line)
+           for source, field, kind, target, path, line in foreign_keys(
+               graph, index, support, models, ref, resolve)]
     transactions = []
     for (name, line), ws in sorted(blocks.items()):
         touched = sorted({w.owner for w in ws if w.owner is not None})
         transactions.append(Transaction(name, graph.modules[name].path, line, tuple(touched),
                                         tuple(sorted({w.table for w in ws}))))
     data = DataOwnership(models, tuple(sorted(writes, key=_write_key)), tuple(fks),
-                         tuple(transactions), {})
+                         tuple(transactions), {}, tuple(sorted(outside.values(),
+                                                               key=lambda m: m.qualname)))
     return DataOwnership(data.models, data.writes, data.foreign_keys, data.transactions,
-                         _per_context(data, ctx))
-
-
-def _relation_target(kind: str, target: str) -> str:
-    """``ForeignKey("books.id")`` on a SQLAlchemy column names a table and a column."""
-    if kind == "ForeignKey-column" and "." in target:
-        return "table:" + target.rpartition(".")[0]
-    return target
+                         _per_context(data, ctx), data.external_models)
 
 
 def _write_key(w: Write) -> tuple:

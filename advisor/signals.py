@@ -36,6 +36,7 @@ from typing import Any
 from advisor.errors import ConfigError
 from advisor.fields import MAX_WEIGHT, real
 from advisor.graph import DependencyGraph, Resolver
+from advisor.modelindex import ModelIndex, build_model_index
 from advisor.support import support_modules
 
 SIGNALS = ("imports", "calls", "inheritance", "data", "strings", "cochange", "authorship")
@@ -90,154 +91,6 @@ class SignalGraph:
 
     def edges(self) -> list[tuple[str, str, float]]:
         return [(a, b, w) for (a, b), w in sorted(self.weights.items())]
-
-
-# --- ORM models --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class ModelInfo:
-    module: str
-    name: str
-    line: int
-    framework: str
-    abstract: bool
-    table: str | None  # explicit, or Django's default "<app label>_<model name>"
-
-
-class ModelIndex:
-    """The models of the code base: ModelFacts of a known framework, plus classes deriving from
-    one (across modules, e.g. ``class Product(AbstractProduct)``). A module's Django app label is
-    the name of its nearest ancestor package holding a ``models`` module."""
-
-    def __init__(self, graph: DependencyGraph, resolver: Resolver,
-                 infos: list[ModelInfo]) -> None:
-        self.modules, self.resolver = graph.modules, resolver
-        self.models = tuple(sorted(infos, key=lambda i: (i.module, i.line, i.name)))
-        self._labels: dict[str, str] = {}
-        self.in_module: dict[str, dict[str, ModelInfo]] = defaultdict(dict)
-        self._by_name: dict[str, list[ModelInfo]] = defaultdict(list)
-        self._by_label: dict[tuple[str, str], list[ModelInfo]] = defaultdict(list)
-        self._by_table: dict[str, list[ModelInfo]] = defaultdict(list)
-        for info in self.models:
-            self.in_module[info.module][info.name] = info
-            self._by_name[info.name.lower()].append(info)
-            self._by_label[self.label_of(info.module), info.name.lower()].append(info)
-            if info.table:
-                self._by_table[info.table.lower()].append(info)
-
-    def label_of(self, module: str) -> str:
-        found = self._labels.get(module)
-        if found is None:
-            parts = module.split(".")
-            found = parts[-2] if len(parts) > 1 else parts[0]
-            for cut in range(len(parts), 0, -1):
-                if ".".join(parts[:cut] + ["models"]) in self.modules:
-                    found = parts[cut - 1]
-                    break
-            self._labels[module] = found
-        return found
-
-    @staticmethod
-    def _prefer(found: list[ModelInfo], origin: str = "") -> list[ModelInfo]:
-        concrete = [i for i in found if not i.abstract] or found
-        if origin and len(concrete) > 1:
-            def shared(i: ModelInfo) -> int:
-                a, b = i.module.split("."), origin.split(".")
-                return next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-            best = max(shared(i) for i in concrete)
-            concrete = [i for i in concrete if shared(i) == best]
-        return concrete
-
-    def by_label(self, label: str, name: str) -> list[ModelInfo]:
-        return self._prefer(self._by_label.get((label, name.lower()), []))
-
-    def _in(self, module: str | None, name: str) -> list[ModelInfo]:
-        info = self.in_module.get(module or "", {}).get(name)
-        return [info] if info else []
-
-    def resolve_string(self, value: str, origin: str) -> list[ModelInfo]:
-        """``"app.Model"``, ``"Model"`` (same app), ``"app.module.Model"``; "self" -> []."""
-        parts = value.split(".")
-        if value == "self" or not all(parts):
-            return []
-        if len(parts) == 1:
-            return (self._in(origin, value) or self.by_label(self.label_of(origin), value)
-                    or self._prefer(self._by_name.get(value.lower(), []), origin))
-        if len(parts) == 2:
-            return self.by_label(parts[0], parts[1])
-        found = [i for i in self._by_name.get(parts[-1].lower(), [])
-                 if i.module.endswith(".".join(parts[:-1]))]
-        return self._prefer(found, origin)
-
-    def resolve_name(self, chain: str, origin: str) -> list[ModelInfo]:
-        """A model named in code (``Order``, ``models.Order``, ``table:orders_order``)."""
-        if chain.startswith("table:"):
-            return self._prefer(self._by_table.get(chain[6:].lower(), []))
-        parts = chain.split(".")
-        if chain == "self" or parts[0] in ("self", "cls"):
-            return []
-        found = self._in(origin, parts[0]) if len(parts) == 1 else []
-        if not found:
-            target = (self.resolver.symbol(origin, parts[0]) if len(parts) == 1
-                      else self.resolver.reference_target(self.modules[origin], chain))
-            found = self._in(target, parts[-1])
-        if not found and len(parts) == 2:
-            found = self.by_label(parts[0], parts[1])
-        return found or self._prefer(self._by_name.get(parts[-1].lower(), []), origin)
-
-
-def _base_target(resolver: Resolver, graph: DependencyGraph, module: str,
-                 base: str) -> tuple[str | None, str]:
-    parts = base.split(".")
-    if len(parts) == 1:
-        return resolver.symbol(module, base), base
-    return resolver.reference_target(graph.modules[module], base), parts[-1]
-
-
-def build_model_index(graph: DependencyGraph, resolver: Resolver) -> ModelIndex:
-    known: dict[tuple[str, str], ModelInfo] = {}
-    facts: dict[tuple[str, str], object] = {}
-    pending: list[tuple[str, str, int, tuple[str, ...]]] = []
-    for name, module in graph.modules.items():
-        for m in module.source.models:
-            facts[name, m.name] = m
-            if m.framework in ("django", "sqlalchemy"):
-                known[name, m.name] = ModelInfo(name, m.name, m.line, m.framework, m.abstract,
-                                                m.table)
-        for d in module.source.definitions:
-            if d.kind == "class" and d.bases and (name, d.name) not in known:
-                pending.append((name, d.name, d.line, d.bases))
-    named: dict[str, list[ModelInfo]] = defaultdict(list)
-    for info in known.values():
-        named[info.name].append(info)
-    for _ in range(10):  # classes deriving from models, across modules, to a fixpoint
-        grown = False
-        for name, cls, line, bases in pending:
-            if (name, cls) in known:
-                continue
-            for base in bases:
-                parent = known.get(_base_target(resolver, graph, name, base))
-                if parent is None:  # bound dynamically (get_class): a unique name will do
-                    same = named.get(base.rpartition(".")[2], ())
-                    parent = same[0] if len(same) == 1 else None
-                if parent is None:
-                    continue
-                fact = facts.get((name, cls))
-                abstract = bool(getattr(fact, "abstract", False))
-                table = getattr(fact, "table", None)
-                known[name, cls] = ModelInfo(name, cls, line, parent.framework, abstract, table)
-                named[cls].append(known[name, cls])
-                grown = True
-                break
-        if not grown:
-            break
-    index = ModelIndex(graph, resolver, [])
-    infos = []
-    for info in known.values():
-        if info.framework == "django" and not info.abstract and not info.table:
-            info = ModelInfo(info.module, info.name, info.line, info.framework, info.abstract,
-                             f"{index.label_of(info.module)}_{info.name.lower()}")
-        infos.append(info)
-    return ModelIndex(graph, resolver, infos)
 
 
 class StringResolver:
@@ -327,10 +180,10 @@ def build_signal_graph(graph: DependencyGraph, config: SignalConfig | None = Non
                        history: Any = None) -> SignalGraph:
     config = config or SignalConfig()
     resolver = Resolver(graph.modules)
-    models = build_model_index(graph, resolver)
+    support = support_modules(graph)
+    models = build_model_index(graph, resolver, support)
     raw: dict[str, dict[Pair, float]] = {s: defaultdict(float) for s in SIGNALS}
     depends: dict[str, set[str]] = defaultdict(set)
-    support = support_modules(graph)
     aside: dict[tuple[str, str, str], float] = defaultdict(float)  # (signal, support, target)
 
     def add(signal: str, a: str, b: str, amount: float, directed: bool = True) -> None:

@@ -4,5 +4,5 @@ Everything here returns frozen dataclasses (see ``analyzers.facts``). This packa
 ``advisor`` nor ``reports``, and nothing here prints.
 """
 
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "5"
 """Bumped whenever the per-file facts change shape or meaning: it is part of every cache key."""

@@ -19,19 +19,18 @@ import libcst as cst
 
 from analyzers.collectors import dotted_name as _dotted
 from analyzers.facts import DataAccessFact, ModelFact, RelationFact, StringRefFact
+from analyzers.ormmodels import read_binding, read_class
 
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager", "all_objects"})
 _WRITES = frozenset({
     "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create",
-    "update_or_create", "select_for_update", "acreate", "aupdate", "adelete", "abulk_create",
+    "update_or_create", "acreate", "aupdate", "adelete", "abulk_create",
     "abulk_update", "aget_or_create", "aupdate_or_create", "add", "remove", "set", "clear",
 })
 _SESSION_WRITES = frozenset({"add", "add_all", "delete", "merge", "bulk_save_objects",
                              "bulk_insert_mappings", "bulk_update_mappings"})
 _SESSION_READS = frozenset({"query", "get", "scalars", "scalar", "execute"})
 _STATEMENTS = {"select": "read", "insert": "write", "update": "write", "delete": "write"}
-_RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey",
-                        "ParentalManyToManyField", "GenericRelation", "relationship"})
 # calls whose string arguments name code even when they are a single identifier
 _CODE_CALLS = frozenset({
     "include", "get_model", "get_class", "get_classes", "get_models", "import_string",
@@ -73,7 +72,8 @@ def _last(chain: str) -> str:
 
 
 class DataCollector:
-    def __init__(self) -> None:
+    def __init__(self, module: cst.Module | None = None) -> None:
+        self.module = module  # for the helper functions a declared_attr __tablename__ calls
         self.marks: dict[int, tuple | None] = {}  # node id -> anchor once the walk meets it
         self.nodes: dict[int, cst.CSTNode] = {}  # node id -> node (for the codegen fallback)
         self.strings: list[tuple[int, str, str]] = []  # (node id, value, context)
@@ -133,6 +133,11 @@ class DataCollector:
         model = _model_of(value, many)
         if model is not None:
             self.bound_models.setdefault(name, set()).add(model)
+        if not many and type(value) is cst.Call:
+            found = read_binding(name, value, self.mark)
+            if found is not None:
+                info, relations = found
+                self.models.append((info.pop("anchor"), info, relations))
 
     def transaction_of(self, items) -> int:
         """A new transaction id if a ``with`` item or decorator is an atomic block, else 0."""
@@ -195,80 +200,14 @@ class DataCollector:
                         stack.append((e.key, depth + 1))
 
     def on_class(self, node: cst.ClassDef, anchor_node: cst.CSTNode, bases) -> None:
-        info = {"name": node.name.value, "table": None, "abstract": False, "bases": bases,
-                "framework": set(), "fields": 0}
-        relations: list[tuple[int, dict]] = []
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-        for stmt in body:
-            if type(stmt) is cst.ClassDef and stmt.name.value == "Meta":
-                for k, v in _class_assigns(stmt):
-                    if k == "abstract" and type(v) is cst.Name and v.value == "True":
-                        info["abstract"] = True
-                    elif k == "db_table" and _string(v):
-                        info["table"] = _string(v)
-                continue
-            if type(stmt) is not cst.SimpleStatementLine:
-                continue
-            for small in stmt.body:
-                name, value = _assign_target_value(small)
-                if name is None:
-                    continue
-                if name == "__tablename__" and _string(value):
-                    info["table"] = _string(value)
-                    info["framework"].add("sqlalchemy")
-                elif name == "__abstract__" and type(value) is cst.Name:
-                    info["abstract"] = value.value == "True"
-                elif type(value) is cst.Call:
-                    self._field(small, name, value, info, relations)
-        last_bases = {_last(b) for b in bases}
-        looks_like_model = (
-            info["fields"] or info["table"] or relations
-            or last_bases & {"Model", "DeclarativeBase", "AbstractUser", "AbstractBaseUser"}
-            or any(b.endswith("Model") for b in last_bases)
-        )
-        if not looks_like_model:
+        found = read_class(node, bases, self.module, self.mark)
+        if found is None:
             return
-        if "models.Model" in bases:
-            info["framework"].add("django")
-        framework = (sorted(info["framework"])[0] if len(info["framework"]) == 1
-                     else "unknown")
+        info, relations = found
         self.mark(anchor_node)
-        self.models.append((id(anchor_node), dict(
-            name=info["name"], framework=framework, table=info["table"],
-            abstract=info["abstract"], bases=tuple(bases)), relations))
+        self.models.append((id(anchor_node), info, relations))
 
     # --- helpers -------------------------------------------------------------------------
-    def _field(self, small, name: str, call: cst.Call, info: dict, relations: list) -> None:
-        chain = _dotted(call.func)
-        if chain is None:
-            return
-        last = _last(chain)
-        if chain.startswith("models.") or last in ("ForeignKey", "OneToOneField",
-                                                   "ManyToManyField"):
-            info["framework"].add("django")
-        if last in ("Column", "mapped_column", "relationship"):
-            info["framework"].add("sqlalchemy")
-        if last.endswith("Field") or last in ("Column", "mapped_column") or last in _RELATIONS:
-            info["fields"] += 1
-        target = None
-        kind = last
-        if last in _RELATIONS:
-            args = [a for a in call.args if a.keyword is None]
-            to = next((a.value for a in call.args
-                       if a.keyword is not None and a.keyword.value in ("to", "argument")), None)
-            value = args[0].value if args else to
-            if value is not None:
-                target = _string(value) or _dotted(value)
-        elif last in ("Column", "mapped_column"):
-            for arg in call.args:
-                if type(arg.value) is cst.Call and _last(_dotted(arg.value.func) or "") \
-                        == "ForeignKey" and arg.value.args:
-                    target = _string(arg.value.args[0].value)
-                    kind = "ForeignKey-column"
-        if target:
-            self.mark(small)
-            relations.append((id(small), dict(field=name, kind=kind, target=target)))
-
     def mark(self, node: cst.CSTNode) -> None:
         self.marks[id(node)] = None
         self.nodes[id(node)] = node
@@ -399,23 +338,3 @@ def _model_of(value: cst.CSTNode, many: bool) -> str | None:
             return None
         current = inner
     return None
-
-
-def _class_assigns(cls: cst.ClassDef):
-    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if type(stmt) is cst.SimpleStatementLine:
-            for small in stmt.body:
-                name, value = _assign_target_value(small)
-                if name is not None:
-                    yield name, value
-
-
-def _assign_target_value(small):
-    if type(small) is cst.Assign and len(small.targets) == 1 \
-            and type(small.targets[0].target) is cst.Name:
-        return small.targets[0].target.value, small.value
-    if type(small) is cst.AnnAssign and type(small.target) is cst.Name \
-            and small.value is not None:
-        return small.target.value, small.value
-    return None, None

@@ -27,7 +27,8 @@ def encode(parsed: ParsedSource) -> tuple:
         parsed.dunder_all,
         tuple((s.line, s.value, s.context) for s in parsed.strings),
         tuple((m.name, m.line, m.framework, m.table, m.abstract, m.bases,
-               tuple((r.line, r.field, r.kind, r.target) for r in m.relations))
+               tuple((r.line, r.field, r.kind, r.target) for r in m.relations), m.kind,
+               m.table_rule, m.primary_key, m.proxy, m.app_label, m.meta)
               for m in parsed.models),
         tuple((a.line, a.target, a.operation, a.via, a.transaction) for a in parsed.data_access),
     )
@@ -51,8 +52,8 @@ def decode(data: tuple) -> ParsedSource:
         strings=tuple(StringRefFact(line, value, context) for line, value, context in strings),
         models=tuple(
             ModelFact(name, line, framework, table, abstract, tuple(bases),
-                      tuple(RelationFact(*r) for r in relations))
-            for name, line, framework, table, abstract, bases, relations in models
+                      tuple(RelationFact(*r) for r in relations), *rest)
+            for name, line, framework, table, abstract, bases, relations, *rest in models
         ),
         data_access=tuple(DataAccessFact(*a) for a in access),
     )

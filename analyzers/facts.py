@@ -73,22 +73,38 @@ class RelationFact:
 
     line: int
     field: str  # attribute name, e.g. "customer"
-    kind: str  # ForeignKey, OneToOneField, ManyToManyField, relationship, ForeignKey-column
-    target: str  # as written: "Customer", "customers.Customer", "self", "customers.id" (table)
+    kind: str  # ForeignKey, OneToOneField, ManyToManyField, relationship, ForeignKey-column,
+    # ForeignKey-model; HistoricalRecords (django-simple-history: target its table_name or "self")
+    target: str  # as written: "Customer", "customers.Customer", "self", "customers.id" (table),
+    # "Customer" for ``ForeignKey(Customer.id)`` (kind ForeignKey-model)
+
+
+MODEL_CLASS = "class"  # a class that looks like an ORM model
+MODEL_TABLE = "table"  # a SQLAlchemy ``Table("name", metadata, Column(...))`` bound to a name
+MODEL_BASE = "base"  # a declarative base made by a call: ``declarative_base()``, ``SQLAlchemy()``
+MODEL_ALIAS = "alias"  # a name bound to a model looked up at run time: ``get_user_model()``
+MODEL_APP = "app"  # a Django ``AppConfig`` subclass (its ``label``)
 
 
 @dataclass(frozen=True, slots=True)
 class ModelFact:
-    """A class that looks like an ORM model (fields, ``__tablename__``, model bases). Whether it
-    really is one across modules (inherited bases) is decided in advisor."""
+    """An ORM declaration (``kind``): mostly a class that looks like a model (fields,
+    ``__tablename__``, model bases, a Django ``Meta``). Whether it really is one across modules
+    (inherited bases, declarative roots) is decided in advisor."""
 
-    name: str
+    name: str  # class name; the bound variable for a table, base or alias
     line: int
     framework: str  # "django", "sqlalchemy" or "unknown"
-    table: str | None  # Meta.db_table / __tablename__, when given literally
+    table: str | None  # Meta.db_table / __tablename__ / Table("name"), when given literally
     abstract: bool  # Meta.abstract = True / __abstract__ = True
-    bases: tuple[str, ...]
+    bases: tuple[str, ...]  # as written; an alias: its target ("AUTH_USER_MODEL")
     relations: tuple[RelationFact, ...] = ()
+    kind: str = MODEL_CLASS
+    table_rule: tuple = ()  # __tablename__ rule (``analyzers.tablenames``): declared_attr, base
+    primary_key: bool = False  # declares a primary-key column itself
+    proxy: bool = False  # Django Meta.proxy = True
+    app_label: str | None = None  # Django Meta.app_label; an AppConfig's label
+    meta: str = ""  # Django inner Meta: "" none, "own", "extends" (``class Meta(Base.Meta)``)
 
 
 @dataclass(frozen=True, slots=True)

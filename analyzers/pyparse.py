@@ -293,7 +293,7 @@ def parse_source(text: str) -> ParsedSource:
     """Parse one file's text. Raises ``libcst.ParserSyntaxError`` on invalid syntax."""
     module = cst.parse_module(text)
     imports, symbols, anchors = _ImportCollector(), _SymbolCollector(), _Anchors()
-    data = DataCollector()
+    data = DataCollector(module)
     _walk(module, imports, symbols, anchors, data)
     bound = imports.bound
     refs = [r for r in symbols.references if r[2].partition(".")[0] in bound]

@@ -69,9 +69,34 @@ def cycles(inp: Inputs, th) -> Result:
     return Result(score, summary, tuple(evidence), advice, {"involved": list(involved)})
 
 
+def _tables_unknown(inp: Inputs) -> Result | None:
+    """No data when at least half of the mapped models have a table name that cannot be
+    read statically (a dynamic ``__tablename__``): what is written where is then unknown, and
+    a clean score would be a guess."""
+    unknown = inp.data.unresolved
+    known = [m for m in inp.data.models if m.table]
+    if not unknown or len(unknown) < len(known):
+        return None
+    first = unknown[0]
+    return no_data(f"the table names of {len(unknown)} of {len(unknown) + len(known)} mapped "
+                   f"models cannot be read statically (e.g. {first.qualname}, "
+                   f"{inp.path_of(first.module)}:{first.line})",
+                   "Give the models a literal __tablename__, or a declared_attr rule built from "
+                   "cls.__name__ (lower(), re.sub, a snake-case helper), so their tables can be "
+                   "told apart.")
+
+
+def _unknown_note(inp: Inputs) -> str:
+    n = len(inp.data.unresolved)
+    return f"; the tables of {n} model(s) could not be read" if n else ""
+
+
 def data_ownership(inp: Inputs, th) -> Result:
     if not inp.data.models:
         return no_data("no ORM models found")
+    unknown = _tables_unknown(inp)
+    if unknown is not None:
+        return unknown
     writers = inp.data.writers()
     if not writers:
         return no_data("no writes to ORM models found")
@@ -86,7 +111,7 @@ def data_ownership(inp: Inputs, th) -> Result:
                                       f"{who}: {w.via}") for w in ws]
     names = ", ".join(f"{t} ({', '.join(sorted(by))})" for t, by in list(contested.items())[:5])
     summary = (f"{len(contested)} of {len(writers)} written tables are written from outside "
-               f"their owning context" + (f": {names}" if names else ""))
+               f"their owning context" + (f": {names}" if names else "") + _unknown_note(inp))
     return Result(1 - clamp(share / th["max_share"]), summary, tuple(evidence),
                   "Give every table one writing context, its owner; others call its API or "
                   "react to its events." if contested else
@@ -96,6 +121,9 @@ def data_ownership(inp: Inputs, th) -> Result:
 
 def foreign_keys(inp: Inputs, th) -> Result:
     rels = inp.data.foreign_keys
+    unknown = _tables_unknown(inp) if inp.data.models else None
+    if unknown is not None:
+        return unknown
     if not rels:
         return no_data("no resolved foreign keys between models")
     cross = inp.data.cross_foreign_keys
@@ -104,7 +132,7 @@ def foreign_keys(inp: Inputs, th) -> Result:
                               f"({fk.source_context or KERNEL} -> {fk.target_context})")
                      for fk in cross)
     return Result(1 - clamp(share / th["max_share"]), f"{len(cross)} of {len(rels)} foreign keys "
-                  "cross contexts", evidence,
+                  "cross contexts" + _unknown_note(inp), evidence,
                   "Replace cross-context foreign keys by plain ids (and a lookup through the "
                   "owner's API): a database cannot enforce them across services."
                   if cross else "No foreign key crosses a context boundary.")
@@ -112,6 +140,9 @@ def foreign_keys(inp: Inputs, th) -> Result:
 
 def transactions(inp: Inputs, th) -> Result:
     txs = inp.data.transactions
+    unknown = _tables_unknown(inp) if inp.data.models else None
+    if unknown is not None:
+        return unknown
     if not txs:
         return no_data("no transaction blocks with writes found")
     spanning = inp.data.spanning_transactions

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.unit.advisor.orm_trees import tree_graph
 from tests.unit.advisor.test_readiness_fixtures import (
     check,
     ev,
@@ -93,6 +94,53 @@ def test_each_table_one_writer_full_partial_zero():
 def test_data_items_without_models_are_no_data():
     for item in ("bound.data_ownership", "bound.foreign_keys", "bound.transactions"):
         assert check(item, inputs(three_contexts())).score is None
+
+
+def test_data_items_say_no_data_when_most_table_names_cannot_be_read(tmp_path):
+    """One model has a literal table and is written by its owner; three take their name from a
+    rule that cannot be read statically: no score, rather than a clean 1.0."""
+    g = tree_graph(tmp_path, {
+        "core/database.py": """\
+            from sqlalchemy.orm import DeclarativeBase, declared_attr
+
+            class Base(DeclarativeBase):
+                @declared_attr.directive
+                def __tablename__(cls):
+                    return cls.table_prefix + cls.__name__
+            """,
+        "a/models.py": """\
+            from sqlalchemy import Column, ForeignKey, Integer
+            from core.database import Base
+
+            class Order(Base):
+                __tablename__ = "orders"
+                id = Column(Integer, primary_key=True)
+
+            class Line(Base):
+                id = Column(Integer, primary_key=True)
+                order_id = Column(Integer, ForeignKey("orders.id"))
+
+            def place(session):
+                session.add(Order())
+            """,
+        "b/models.py": """\
+            from sqlalchemy import Column, Integer
+            from core.database import Base
+
+            class Invoice(Base):
+                id = Column(Integer, primary_key=True)
+
+            class Payment(Base):
+                id = Column(Integer, primary_key=True)
+            """,
+    })
+    inp = inputs(g)
+    assert [m.name for m in inp.data.unresolved] == ["Line", "Invoice", "Payment"]
+    for item in ("bound.data_ownership", "bound.foreign_keys", "bound.transactions"):
+        result = check(item, inp)
+        assert result.score is None
+        assert "cannot be read statically" in result.summary
+        assert "a/models.py:8" in result.summary
 
 
 def test_cross_context_foreign_keys():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import pytest
@@ -30,6 +31,7 @@ from analyzers.facts import (
     RelationFact,
     StringRefFact,
 )
+from tests.unit.advisor.orm_trees import DECLARED_ATTR, FLASK, analyse, keys, tables
 
 
 def mod(name: str, *, package: bool = False, **source) -> ModuleFacts:
@@ -245,3 +247,187 @@ def test_parse_signals_is_strict():
         parse_signals({"calls": -1})
     with pytest.raises(ConfigError, match="must be a table"):
         parse_signals([1, 2])
+
+
+# --- table names, on small trees read by the real analysis ------------------------------------
+def test_a_declared_attr_rule_names_the_tables_and_table_objects_are_tables(tmp_path):
+    data = analyse(tmp_path, DECLARED_ATTR)
+    assert tables(data) == {"project": "app.project", "tag": "app.tag", "case": "app.case",
+                            "case_notes": "app.case", "assoc_case_tags": "app.case"}
+    # the mixins and the declarative base own no table and are not unknown tables either
+    assert not data.unresolved
+
+
+def test_flask_sqlalchemy_names_joined_tables_and_single_table_children_own_none(tmp_path):
+    data = analyse(tmp_path, FLASK)
+    # Admins declares no primary key: single-table inheritance, __tablename__ notwithstanding
+    assert tables(data) == {"challenges": "web.models", "users": "web.models",
+                            "dynamic_challenge": "web.plugins.dynamic"}
+    admins = next(m for m in data.models if m.name == "Admins")
+    assert admins.shares == "web.models.Users"
+    # a write through the child is a write of the parent's table, by its owner
+    assert [(w.table, w.context) for w in data.writes] == [("users", "web.models")]
+    assert data.contested_tables() == {}
+
+
+def test_sqlmodel_table_classes(tmp_path):
+    data = analyse(tmp_path, {"app/models.py": """\
+        from sqlmodel import Field, Relationship, SQLModel
+
+        class UserBase(SQLModel):
+            email: str = Field(unique=True, max_length=255)
+
+        class User(UserBase, table=True):
+            id: int = Field(default=None, primary_key=True)
+            items: list["Item"] = Relationship(back_populates="owner")
+
+        class UserPublic(UserBase):
+            id: int
+
+        class Item(SQLModel, table=True):
+            id: int = Field(default=None, primary_key=True)
+            owner_id: int = Field(foreign_key="user.id", nullable=False)
+        """})
+    assert tables(data) == {"user": "app", "item": "app"}
+    assert keys(data) == {"item -> user"}  # Relationship() holds no key
+
+
+DJANGO_META = {
+    "shop/offer/abstract_models.py": """\
+        from django.db import models
+
+        class AbstractBenefit(models.Model):
+            value = models.IntegerField()
+
+            class Meta:
+                abstract = True
+                app_label = "offer"
+        """,
+    "shop/offer/models.py": """\
+        from shop.offer.abstract_models import AbstractBenefit
+
+        class Benefit(AbstractBenefit):
+            pass
+
+        class FixedPriceBenefit(Benefit):
+            class Meta:
+                proxy = True
+        """,
+    "shop/address/abstract_models.py": """\
+        from django.db import models
+
+        class AbstractAddress(models.Model):
+            line1 = models.CharField(max_length=10)
+
+            class Meta:
+                abstract = True
+
+        class AbstractBillingAddress(AbstractAddress):
+            class Meta:
+                abstract = True
+                app_label = "order"
+
+        class AbstractHierarchy(models.Model):
+            id = models.CharField(primary_key=True, max_length=9)
+
+            class Meta:
+                abstract = True
+                db_table = "catalogue_product_hierarchy"
+        """,
+    "shop/order/models.py": """\
+        from shop.address.abstract_models import AbstractBillingAddress, AbstractHierarchy
+
+        class BillingAddress(AbstractBillingAddress):
+            pass
+
+        class Hierarchy(AbstractHierarchy):
+            pass
+        """,
+    "shop/gym/models.py": """\
+        from django.db import models as m
+
+        class Gym(m.Model):
+            name = m.CharField(max_length=5)
+        """,
+    "shop/permission/models.py": """\
+        from django.db import models
+
+        class Permission(models.Model):
+            name = models.CharField(max_length=5)
+        """,
+    "shop/graphql/types.py": """\
+        class BaseObjectType:
+            pass
+
+        class Permission(BaseObjectType):
+            pass
+
+        class UserPermission(Permission):
+            pass
+        """,
+}
+
+
+def test_django_meta_proxies_inherited_meta_aliases_and_look_alike_classes(tmp_path):
+    data = analyse(tmp_path, DJANGO_META)
+    assert tables(data) == {
+        "offer_benefit": "shop.offer",  # the proxy shares it
+        "order_billingaddress": "shop.order",  # app_label from the abstract parent's Meta
+        "catalogue_product_hierarchy": "shop.order",  # db_table from the abstract parent
+        "gym_gym": "shop.gym",  # django.db.models imported as m
+        "permission_permission": "shop.permission",  # a graphene Permission is no model
+    }
+
+
+def test_models_of_apps_the_settings_do_not_install_own_no_table(tmp_path):
+    files = {
+        "shop/orders/models.py": "from django.db import models\n\n"
+                                 "class Order(models.Model):\n    n = models.IntegerField()\n",
+        "shop/catalogue/models.py": "from django.db import models\n\n"
+                                    "class Product(models.Model):\n"
+                                    "    n = models.IntegerField()\n",
+        "site/apps/user/models.py": "from django.db import models\n\n"
+                                    "class Profile(models.Model):\n"
+                                    "    n = models.IntegerField()\n",
+    }
+    unread = analyse(tmp_path / "a", files)  # no settings: every app counts
+    assert set(tables(unread)) == {"orders_order", "catalogue_product", "user_profile"}
+    files["site/settings.py"] = ('INSTALLED_APPS = ["django.contrib.auth", "shop.orders", '
+                                 '"shop.catalogue.apps.CatalogueConfig"]\n')
+    assert set(tables(analyse(tmp_path / "b", files))) == {"orders_order", "catalogue_product"}
+
+
+def test_declared_attr_rules_read_statically():
+    import libcst as cst
+
+    from analyzers.tablenames import DYNAMIC, apply_rule, tablename_rule
+
+    module = cst.parse_module(textwrap.dedent("""\
+        import re
+
+        class A:
+            @declared_attr
+            def __tablename__(cls):
+                return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+        class B:
+            @declared_attr
+            def __tablename__(cls):
+                return f"app_{inflection.underscore(cls.__name__)}s"
+
+        class C:
+            @declared_attr
+            def __tablename__(cls):
+                return cls.prefix + cls.__name__.lower()
+
+        class D:
+            @declared_attr
+            def __tablename__(cls):
+                return re.sub(r"(a+)+$", "", cls.__name__)
+        """))
+    rules = [tablename_rule(c.body.body[0], module) for c in module.body
+             if type(c) is cst.ClassDef]
+    assert apply_rule(rules[0], "MfaChallenge") == "mfa_challenge"
+    assert apply_rule(rules[1], "HTTPServerLog") == "app_http_server_logs"
+    assert rules[2] == DYNAMIC and apply_rule(rules[2], "X") is None
+    assert apply_rule(rules[3], "a" * 40 + "!") is None  # nested quantifier: refused

@@ -227,3 +227,84 @@ def test_task_modules_listed_by_name_are_code_references():
         (4, "crm.reports", "autodiscover_tasks"),
         (5, "fine.but.ignored", "log"),
     ]
+
+
+def test_sqlalchemy_declarations_tables_bases_and_declared_attr():
+    src = """\
+    from flask_sqlalchemy import SQLAlchemy
+    from sqlalchemy import Column, ForeignKey, Integer, Table
+    from sqlalchemy.orm import declarative_base, declared_attr
+    from app.users import User
+
+    db = SQLAlchemy()
+    Base = declarative_base()
+    assoc = Table(
+        "assoc_tags",
+        Base.metadata,
+        Column("case_id", Integer, ForeignKey("case.id")),
+    )
+    reflected = Table("legacy", Base.metadata, autoload_with=None)
+
+    class Named(Base):
+        @declared_attr
+        def __tablename__(cls):
+            return cls.__name__.lower()
+
+        @declared_attr
+        def owner_id(cls):
+            return Column(Integer, ForeignKey(User.id))
+
+    class Child(Named):
+        note = Column(Integer)
+    """
+    models = {m.name: m for m in parse(src).models}
+    assert set(models) == {"db", "Base", "assoc", "Named", "Child"}
+    assert (models["db"].kind, models["db"].line) == ("base", 6)
+    assert models["db"].table_rule != () and models["Base"].table_rule == ()
+    assoc = models["assoc"]
+    assert (assoc.kind, assoc.table, assoc.line) == ("table", "assoc_tags", 8)
+    assert [(r.line, r.field, r.kind, r.target) for r in assoc.relations] == [
+        (11, "case_id", "ForeignKey-column", "case.id")]
+    named = models["Named"]
+    assert named.table_rule == ("meth", "lower", ("arg",))
+    assert [(r.line, r.field, r.kind, r.target) for r in named.relations] == [
+        (22, "owner_id", "ForeignKey-model", "User")]
+    assert models["Child"].primary_key is False
+
+
+def test_django_meta_history_app_configs_and_user_aliases():
+    src = """\
+    from django.apps import AppConfig
+    from django.contrib.auth import get_user_model
+    from django.db import models
+    from simple_history.models import HistoricalRecords
+
+    User = get_user_model()
+
+    class ShopConfig(AppConfig):
+        name = "shop.orders"
+        label = "orders"
+
+    class Order(models.Model):
+        owner = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        history = HistoricalRecords()
+
+    class Rush(Order):
+        class Meta(Order.Meta):
+            proxy = True
+            app_label = "rush"
+
+    def lock(pk):
+        return Order.objects.select_for_update().get(pk=pk)
+    """
+    parsed = parse(src)
+    models = {m.name: m for m in parsed.models}
+    assert (models["User"].kind, models["User"].bases) == ("alias", ("AUTH_USER_MODEL",))
+    assert (models["ShopConfig"].kind, models["ShopConfig"].app_label) == ("app", "orders")
+    assert [(r.line, r.field, r.kind, r.target) for r in models["Order"].relations] == [
+        (13, "owner", "ForeignKey", "get_user_model"),
+        (14, "history", "HistoricalRecords", "self")]
+    rush = models["Rush"]
+    assert (rush.proxy, rush.app_label, rush.meta) == (True, "rush", "extends")
+    # select_for_update locks rows to read them: a read, not a write
+    assert [(a.target, a.operation) for a in parsed.data_access] == [("Order", "read")]
