@@ -15,6 +15,8 @@ from analyzers.treewalk import is_within, walk_once
 MAX_FILE_BYTES = 1_000_000
 MAX_FILES = 50_000
 _VISIBLE_HIDDEN_DIRS = frozenset({".github", ".gitlab", ".circleci"})
+# hidden folders that hold container definitions (.devcontainer, .docker, ...) are read too
+_CONTAINER_DIR = re.compile(r"(?i)container|docker")
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
 
@@ -84,6 +86,10 @@ class FileTree:
                 self._texts[path] = None
         return self._texts[path]
 
+    def real_path(self, path: str) -> str:
+        """Where a listed file really lives, relative to the root (a link's target)."""
+        return os.path.relpath(self._real[path], self.root).replace(os.sep, "/")
+
     def named(self, predicate) -> Iterator[tuple[str, str]]:
         """(path, text) of the readable files whose path satisfies ``predicate``."""
         for path in self.paths:
@@ -95,7 +101,8 @@ class FileTree:
 
 
 def _skip_dir(name: str, real: str) -> bool:
-    if name.startswith(".") and name not in _VISIBLE_HIDDEN_DIRS:
+    if (name.startswith(".") and name not in _VISIBLE_HIDDEN_DIRS
+            and not _CONTAINER_DIR.search(name)):
         return True
     if name in _SKIPPED_DIRS or name.endswith(".egg-info"):
         return True

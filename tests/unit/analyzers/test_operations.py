@@ -62,15 +62,15 @@ def test_ci_positive(tmp_path: Path) -> None:
         "Jenkinsfile": "pipeline { stages { stage('Lint') { steps { sh 'ruff check' } } } }\n",
     })
     assert detect_ci(t) == (
-        E(".github/workflows/ci.yml", 0, "GitHub Actions workflow", "pipeline"),
-        E(".github/workflows/ci.yml", 8, "runs tests: - run: pytest -q --cov=app "
-                                         "--cov-fail-under=85", "runs_tests"),
-        E(".github/workflows/ci.yml", 12, "deploys: - run: docker push registry/app:latest",
-          "deploys"),
-        E(".gitlab-ci.yml", 0, "GitLab CI pipeline", "pipeline"),
-        E(".gitlab-ci.yml", 3, "runs tests: - python manage.py test", "runs_tests"),
-        E("Jenkinsfile", 0, "Jenkins pipeline", "pipeline"),
-        E("tox.ini", 0, "tox configuration", "test_runner"),
+        E(".github/workflows/ci.yml", 2, "GitHub Actions workflow", "pipeline"),
+        E(".github/workflows/ci.yml", 8, "runs tests: pytest -q --cov=app --cov-fail-under=85",
+          "runs_tests"),
+        E(".github/workflows/ci.yml", 12, "pushes an image (docker push): "
+                                          "docker push registry/app:latest", "deploys"),
+        E(".gitlab-ci.yml", 1, "GitLab CI pipeline", "pipeline"),
+        E(".gitlab-ci.yml", 3, "runs tests: python manage.py test", "runs_tests"),
+        E("Jenkinsfile", 1, "Jenkins pipeline", "pipeline"),
+        E("tox.ini", 3, "tox configuration", "test_runner"),
     )
 
 
@@ -88,7 +88,7 @@ def test_lint_only_pipeline_neither_tests_nor_deploys(tmp_path: Path) -> None:
                                                       "      - run: pip install tox\n"
                                                       "      - run: ruff check .\n"})
     facts = collect_operations(str(tmp_path))
-    assert detect_ci(t) == (E(".github/workflows/lint.yaml", 0, "GitHub Actions workflow",
+    assert detect_ci(t) == (E(".github/workflows/lint.yaml", 1, "GitHub Actions workflow",
                               "pipeline"),)
     assert (facts.ci_runs_tests, facts.ci_deploys) == (False, False)
 
@@ -103,10 +103,10 @@ def test_containers_positive(tmp_path: Path) -> None:
         "Containerfile": "RUN true\n",
     })
     assert detect_containers(t) == (
-        E("Containerfile", 0, "Dockerfile", "dockerfile"),
+        E("Containerfile", 1, "Dockerfile", "dockerfile"),
         E("Dockerfile", 2, "Dockerfile (FROM python:3.12-slim)", "dockerfile"),
-        E("compose.yaml", 0, "Docker Compose file", "compose"),
-        E("docker-compose.prod.yml", 0, "Docker Compose file", "compose"),
+        E("compose.yaml", 1, "Docker Compose file", "compose"),
+        E("docker-compose.prod.yml", 1, "Docker Compose file", "compose"),
         E("docker/worker.Dockerfile", 1, "Dockerfile (FROM base)", "dockerfile"),
     )
 
@@ -143,13 +143,13 @@ def test_iac_positive(tmp_path: Path) -> None:
         "Procfile": "web: gunicorn shop.wsgi\n",
     })
     assert detect_iac(t) == (
-        E("Procfile", 0, "Procfile (PaaS process types)", "paas"),
-        E("Pulumi.yaml", 0, "Pulumi project", "pulumi"),
-        E("charts/shop/Chart.yaml", 0, "Helm chart", "helm"),
+        E("Procfile", 1, "Procfile (PaaS process types)", "paas"),
+        E("Pulumi.yaml", 1, "Pulumi project", "pulumi"),
+        E("charts/shop/Chart.yaml", 2, "Helm chart", "helm"),
         E("deploy/k8s/web.yaml", 2, "Kubernetes Deployment", "kubernetes"),
         E("deploy/k8s/web.yaml", 12, "Kubernetes Service", "kubernetes"),
-        E("infra/main.tf", 0, "Terraform configuration", "terraform"),
-        E("serverless.yml", 0, "Serverless Framework service", "serverless"),
+        E("infra/main.tf", 1, "Terraform configuration", "terraform"),
+        E("serverless.yml", 1, "Serverless Framework service", "serverless"),
     )
 
 
@@ -524,9 +524,8 @@ def test_skipped_directories_caps_and_whole_facts(tmp_path: Path) -> None:
     })
     facts = collect_operations(str(tmp_path), max_file_bytes=1000)
     assert facts.files_scanned == 3
-    assert facts.ci == (E(".circleci/config.yml", 0, "CircleCI pipeline", "pipeline"),
-                        E(".circleci/config.yml", 4, "runs tests: - run: tox -e py311",
-                          "runs_tests"))
+    assert facts.ci == (E(".circleci/config.yml", 1, "CircleCI pipeline", "pipeline"),
+                        E(".circleci/config.yml", 4, "runs tests: tox -e py311", "runs_tests"))
     assert facts.ci_runs_tests is True
     assert facts.observability == ()
     assert facts.config == (E("app/settings.py", 2, "reads environment variables (1 use)",
