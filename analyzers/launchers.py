@@ -6,9 +6,11 @@ Where a worker starts, by file:
   outside CI pipelines, Procfile, supervisord and uwsgi ini files, systemd units,
   ``pyproject.toml`` tasks such as poe or taskipy): a job-system command line, ``celery ...
   worker|beat``, ``rq worker|scheduler``, ``rqworker``, ``dramatiq``, ``huey_consumer``,
-  ``run_huey``, ``arq``;
+  ``run_huey``, ``arq``, and a cron daemon kept in the foreground (``crond -f``, ``cron -f``,
+  ``supercronic crontab``): a container runs one to run the application's scheduled jobs,
+  the role ``celery beat`` plays;
 - a shell function or ``case`` branch named for a worker (``worker``, ``dev_scheduler``,
-  ``consumer``, ``beat``, ``clock``): its ``exec`` or program line;
+  ``consumer``, ``beat``, ``clock``, ``cron``): its ``exec`` or program line;
 - a compose ``command:`` or Procfile process named for a worker (``command: dev_worker`` runs
   the entrypoint's branch); a supervisord ``[program:worker]``'s ``command=``;
 - uwsgi ``attach-daemon``/``smart-attach-daemon``/``legion-attach-daemon`` and ``mule`` lines;
@@ -31,9 +33,12 @@ _Q = r"[\s\"',]"
 _WORKER = re.compile(
     rf"(?<![\w/.-])celery(?={_Q})[^\n]*?{_Q}(?:worker|beat)\b"
     r"|(?<![\w/.-])rq[ \t]+(?:worker|scheduler)\b|\brq(?:worker|scheduler)\b"
-    r"|(?<![\w/.-])dramatiq[ \t]+\w|\bhuey_consumer\b|\brun_huey\b|(?<![\w/.-])arq[ \t]+\w+\.\w+")
+    r"|(?<![\w/.-])dramatiq[ \t]+\w|\bhuey_consumer\b|\brun_huey\b|(?<![\w/.-])arq[ \t]+\w+\.\w+"
+    # a cron daemon kept in the foreground runs the application's scheduled jobs
+    r"|(?<![\w.-])(?:[\w.-]*/)*(?:crond?|busybox[ \t]+crond)(?=[\s\"',])[^\n&;|]*?[\s\"',]"
+    r"-[a-zA-Z]*[fn]\b|(?<![\w.-])(?:[\w.-]*/)*(?:supercronic|go-crond|yacron)[\s\"',]+[\w\"'$/{-]")
 _WORKER_NAMES = frozenset({"worker", "workers", "scheduler", "beat", "consumer", "consumers",
-                           "clock"})
+                           "clock", "cron"})
 _SHEBANG = re.compile(r"#![^\n]*\b(?:ba|da|z|k)?sh\b")
 _FUNCTION = re.compile(r"^[ \t]*(?:function[ \t]+)?([\w-]+)[ \t]*\(\)[ \t]*\{?[ \t]*$")
 _BRANCH = re.compile(r"^[ \t]*\(?([\w|*-]+)\)[ \t]*(.*)$")

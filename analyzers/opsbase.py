@@ -1,5 +1,12 @@
 """Shared ground of the operations detectors: which files are application files (support code
-never is), the known libraries per topic, and the first import or declared dependency of each."""
+and documentation never are), the known libraries per topic, and the first import or declared
+dependency of each.
+
+Documentation, for Python files: a file under a folder named ``docs``, ``doc``,
+``documentation`` or ``docs_*`` that is not a Python package (no ``__init__.py`` in it: a
+``plugins/google/docs/`` package is application code), and a Sphinx configuration anywhere (a
+``conf.py`` that sets ``extensions`` and a Sphinx option such as ``html_theme``). Their
+environment reads, timeouts and examples describe how the docs build, not the application."""
 
 from __future__ import annotations
 
@@ -13,15 +20,44 @@ from analyzers.support import path_kind, text_kind
 
 
 _KINDS: WeakKeyDictionary[FileTree, dict[str, str | None]] = WeakKeyDictionary()
+_PACKAGES: WeakKeyDictionary[FileTree, frozenset[str]] = WeakKeyDictionary()
+_DOCS = "documentation"
+_DOC_DIRS = frozenset({"doc", "docs", "documentation"})
+_SPHINX = re.compile(r"^extensions[ \t]*(?::[^=\n]*)?=", re.M)
+_SPHINX_OPTION = re.compile(r"^(?:html_theme|master_doc|root_doc|source_suffix|templates_path"
+                            r"|exclude_patterns|intersphinx_mapping)[ \t]*(?::[^=\n]*)?=", re.M)
+
+
+def _in_docs(tree: FileTree, path: str) -> bool:
+    """Does ``path`` sit in a documentation folder that is not a Python package?"""
+    parts = path.split("/")[:-1]
+    docs = [i for i, p in enumerate(parts)
+            if p.lower() in _DOC_DIRS or p.lower().startswith(("docs_", "docs-"))]
+    if not docs:
+        return False
+    if tree not in _PACKAGES:
+        _PACKAGES[tree] = frozenset(p[:-len("/__init__.py")] for p in tree.paths
+                                    if p.endswith("/__init__.py"))
+    return any("/".join(parts[:i + 1]) not in _PACKAGES[tree] for i in docs)
+
+
+def _kind(tree: FileTree, path: str, text: str) -> str | None:
+    found = text_kind(path, text)
+    if found or not path.endswith(".py"):
+        return found
+    if _in_docs(tree, path) or (path.rpartition("/")[2] == "conf.py" and _SPHINX.search(text)
+                                and _SPHINX_OPTION.search(text)):
+        return _DOCS
+    return None
 
 
 def _application(tree: FileTree, predicate=None) -> Iterator[tuple[str, str]]:
-    """(path, text) of the files that are not support code, among those ``predicate`` (default:
-    Python files) accepts. Each file is classified once per tree."""
+    """(path, text) of the files that are neither support code nor documentation, among those
+    ``predicate`` (default: Python files) accepts. Each file is classified once per tree."""
     kinds = _KINDS.setdefault(tree, {})
     for path, text in tree.named(predicate or (lambda p: p.endswith(".py"))):
         if path not in kinds:
-            kinds[path] = text_kind(path, text)
+            kinds[path] = _kind(tree, path, text)
         if kinds[path] is None:
             yield path, text
 
@@ -48,6 +84,9 @@ LIBRARIES = (
     ("structlog", "structlog", "observability", "logging"),
     ("tenacity", "tenacity", "resilience", "retry"),
     ("backoff", "backoff", "resilience", "retry"),
+    ("retrying", "retrying", "resilience", "retry"),
+    ("retry", "retry", "resilience", "retry"),
+    ("stamina", "stamina", "resilience", "retry"),
     ("pybreaker", "pybreaker", "resilience", "circuit_breaker"),
     ("circuitbreaker", "circuitbreaker", "resilience", "circuit_breaker"),
     ("celery", "celery", "messaging", "celery"),

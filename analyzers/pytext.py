@@ -36,6 +36,14 @@ def capped(items, limit: int = CANDIDATES):
     return islice(items, limit)
 
 
+_NAME_BEFORE = re.compile(r"[\w.]*\Z")
+
+
+def name_before(text: str, pos: int) -> str:
+    """The dotted name that ends at ``pos`` ("" when none)."""
+    return _NAME_BEFORE.search(text[max(0, pos - 80):pos]).group(0)
+
+
 def line_at(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 

@@ -8,21 +8,21 @@ and clients, retries, and circuit breakers (library ones are found by their impo
   ``requests_hardened.Config(default_timeout=...)``), ``sock.settimeout``,
   ``socket.setdefaulttimeout``, ``client.default_timeout = ...``, a curl ``TIMEOUT`` option, a
   ``Timeout(...)`` object, ``kwargs.setdefault("timeout", ...)``, Django's ``EMAIL_TIMEOUT``.
-  A hand-written deadline counts too (``if elapsed > TIMEOUT: raise ...``).
+  A hand-written deadline counts too (``if elapsed > TIMEOUT: raise ...``), and so does a
+  function that chooses the value for what it calls: a ``*timeout*`` parameter with a number
+  for default handed on to a call (``def request(self, ..., timeout=30)`` passing ``timeout``
+  to ``super().request``): the parameter's line.
   Not a timeout: cache expiry (``cache.set(..., timeout=)``, ``@cache.memoize(timeout=)``), a
   job or task time limit (``@job(..., timeout=)``, a schedule entry with ``func``/``interval``),
-  lock, wait, subprocess and queue timeouts, a ``def`` parameter, an ORM filter on a field
-  named ``timeout``, a constant merely defined (``S3_TIMEOUT = 60``).
-- retry: ``Retry(...)`` policies (urllib3, google.api_core), ``max_retries``/``retries`` given
-  to a client class or a library call (``HTTPAdapter(max_retries=3)``, elasticsearch's
-  ``bulk(..., max_retries=3)``), Celery ``autoretry_for=`` and
-  ``.retry(...)`` calls, a task handing itself to a retry helper (``handle_retry(self, ...)``),
-  and explicit retry loops: a ``while`` or ``for ... in range(...)`` loop around a ``try`` that
-  leaves the loop on success (``return``/``break``) and whose handler goes round again, sleeping,
-  counting attempts or continuing. A retry policy merely declared (``retry_kwargs=`` on a task
-  that never retries) or passed to the application's own function (``fetch(url,
-  max_retries=2)``: read where that function loops) is not a retry, nor is going round again
-  after a write conflict (``WatchError``, ``IntegrityError``): that is concurrency control.
+  lock, wait, subprocess and queue timeouts, the wait for a free connection of the
+  application's own pool (SQLAlchemy ``pool_timeout``: it fires when the pool is exhausted,
+  however healthy the database), how long shutdown may take (``shutdown_timeout``,
+  ``graceful_timeout``), a parameter without a number or never handed on, an ORM filter on a
+  field named ``timeout``, a constant merely defined (``S3_TIMEOUT = 60``), and a ``"timeout"``
+  key of the data a call carries: a dict literal given as a positional argument
+  (``emit_event({"title": t, "timeout": 10000}, key)``) or as ``json=``/``data=``/``payload=``
+  (settings reach a client as keywords, ``**options`` or a named settings dict).
+- retry: see ``analyzers.retries``.
 - circuit_breaker: a module of a ``*breaker*`` package or file, a ``*Breaker*`` class (not a
   state enum), a call made through a breaker (``breaker.call(...)``, ``board.wrap_func(...)``,
   ``@db_breaker``), and the hand-written shape: a call skipped while the dependency reports
@@ -34,11 +34,15 @@ from __future__ import annotations
 import re
 
 from analyzers.filetree import Evidence, _hits
-from analyzers.pytext import block, capped, enclosing, indent, region
+from analyzers.pytext import Enclosing, capped, enclosing, indent, name_before, region
+from analyzers.retries import retries
 
 # --- timeouts ----------------------------------------------------------------------------------
-_TIMEOUT_ARG = re.compile(r"\b([a-z_]*timeout)[ \t]*=(?!=)|[\"']([a-z_]*timeout)[\"'][ \t]*:")
-_NOT_CLIENT_NAME = re.compile(r"cache|job|task|visibility|lock|result|expire|soft|hard|retry")
+_TIMEOUT_ARG = re.compile(r"\b([a-z_]*timeout(?:_[a-z]+)*)[ \t]*(?::[ \t]*[\w.|\[\] ]*\w\]?[ \t]*)?"
+                          r"=(?!=)"
+                          r"|[\"']([a-z_]*timeout)[\"'][ \t]*:")
+_NOT_CLIENT_NAME = re.compile(r"cache|job|task|visibility|lock|result|expire|soft|hard|retry"
+                              r"|shutdown|graceful|pool")
 _NOT_CLIENT_CALL = re.compile(r"cache|memoize|lru|job|task|acquire|wait|join|select|poll|sleep"
                               r"|lock|expire|setex|subprocess|communicate|check_output"
                               r"|check_call|as_completed")
@@ -51,10 +55,35 @@ _TIMEOUT_CALLS = re.compile(  # literal-led alternatives: fast; context checked 
     r"|\.(?P<attr>[a-z]+_timeout)[ \t]*=(?!=)|(?:ClientTimeout|Timeout)\((?!\))"
     r"|\.setdefault\([ \t]*[\"'](?P<key>[a-z_]*timeout)[\"']"
     r"|^[ \t]*EMAIL_TIMEOUT[ \t]*=[ \t]*(?!None\b)[^\n#]+", re.M)
-_NAME_BEFORE = re.compile(r"[\w.]*\Z")
+_NUMBER = re.compile(r"[ \t]*\(?[ \t]*\d[\d_.]*[ \t]*[,)\n]")
+# what a call carries (its payload) rather than how it connects
+_PAYLOAD = frozenset({"json", "data", "body", "payload", "params", "message", "content"})
+# calls a timeout value is converted, compared or logged through, not used in
+_NOT_HANDED = frozenset({"timedelta", "int", "float", "str", "round", "min", "max", "print",
+                         "format", "debug", "info", "warning", "error", "exception", "len"})
 # a hand-written deadline: ``if elapsed > TIMEOUT:`` followed by ``raise``
 _DEADLINE = re.compile(r"^[ \t]*(?:el)?if\b[^\n]*>=?[ \t]*[\w.]*timeout\w*\)?[ \t]*:[ \t]*\n"
                        r"(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*raise\b", re.M | re.I)
+
+
+def _carried_data(text: str, literal: Enclosing) -> bool:
+    """Is the dict literal opened at ``literal`` (nested or not) data a call carries: a
+    positional argument of a function (not of a class: ``Elasticsearch([{"timeout": 5}])``
+    builds a client; nor of ``kwargs.update``), or the value of a payload keyword
+    (``json=``)?"""
+    for _ in range(8):
+        before = text[max(0, literal.start - 80):literal.start].rstrip()
+        outer = enclosing(text, literal.start)
+        if before.endswith("**") or outer is None:
+            return False
+        keyword = re.search(r"(?<![=!<>])\b(\w+)[ \t]*=\Z", before)
+        if keyword or outer.kind == "(":
+            return (outer.kind == "(" and bool(outer.callee) and not outer.definition
+                    and (keyword.group(1) in _PAYLOAD if keyword else not (
+                        outer.last[:1].isupper()  # a client built from its settings
+                        or outer.last in ("update", "setdefault", "dict"))))
+        literal = outer
+    return False
 
 
 def _is_client_timeout(text: str, m: re.Match[str]) -> bool:
@@ -64,6 +93,14 @@ def _is_client_timeout(text: str, m: re.Match[str]) -> bool:
     around = enclosing(text, m.start())
     if around is None or around.definition or (m.group(1) and around.kind != "("):
         return False
+    if m.group(2) and around.kind == "{" and _carried_data(text, around):
+        return False
+    return _client_setting(text, around)
+
+
+def _client_setting(text: str, around: Enclosing) -> bool:
+    """Can a timeout given inside ``around`` (a call or a dict) be a client's: not a cache, a
+    job, a wait, an ORM filter or a queue's get?"""
     last = around.last
     if around.kind == "(" and (_NOT_CLIENT_CALL.search(around.callee.lower()) or last in _ORM
                                or (last in ("get", "put") and re.search(
@@ -72,13 +109,9 @@ def _is_client_timeout(text: str, m: re.Match[str]) -> bool:
     return not _JOB_OPTIONS.search(region(text, around.start))
 
 
-def _name_before(text: str, pos: int) -> str:
-    return _NAME_BEFORE.search(text[max(0, pos - 80):pos]).group(0)
-
-
 def _timeout_call(text: str, m: re.Match[str]) -> str | None:
     """The evidence detail of a ``_TIMEOUT_CALLS`` match, or None when its context says no."""
-    found, before = m.group(0).strip(), _name_before(text, m.start())
+    found, before = m.group(0).strip(), name_before(text, m.start())
     if m.group("attr"):  # client.default_timeout = 10, but not self.timeout of a value object
         return None if before in ("", "self", "cls") else f"{before}.{m.group('attr')} = ..."
     if found.endswith("Timeout(") and not m.group(0).startswith("."):
@@ -90,9 +123,42 @@ def _timeout_call(text: str, m: re.Match[str]) -> str | None:
     return f"{before}{found}...)" if found.endswith("(") else f"{before}{found}"
 
 
+def _handed_on(text: str, lines: list[str], line: int, m: re.Match[str], signature: Enclosing
+               ) -> str | None:
+    """For a ``*timeout*=<number>`` parameter default in the ``def`` whose signature opens at
+    ``signature``: the callee of the first call in the function's body that receives it
+    (positionally or as a ``*timeout*=`` keyword), or None."""
+    name = m.group(1)
+    if _NOT_CLIENT_NAME.search(name) or not _NUMBER.match(text, m.end()):
+        return None
+    level = indent(lines[line - 1 - text.count("\n", signature.start, m.start())])
+    close = signature.start + len(region(text, signature.start)) + 1
+    first = line + text.count("\n", m.start(), close)  # the line below the signature
+    kept = []
+    for row in lines[first:first + 400]:  # the body: below the signature, deeper than def
+        if row.strip() and not row.lstrip().startswith("#") and indent(row) <= level:
+            break
+        kept.append(row)
+    body = "\n".join(kept)
+    for use in capped(re.finditer(rf"(?:[(,][ \t\n]*|\b([a-z_]*timeout\w*)[ \t]*=[ \t]*)"
+                                  rf"{name}\b(?![ \t]*[=.(\[])", body), 20):
+        call = enclosing(body, use.end())
+        if (call and call.kind == "(" and call.callee and not call.definition
+                and call.last not in _NOT_HANDED and _client_setting(body, call)):
+            return call.callee
+    return None
+
+
 def timeouts(path: str, text: str) -> list[Evidence]:
-    found = []
+    found, lines = [], []
     for line, m in capped(_hits(_TIMEOUT_ARG, text, ("timeout",))):
+        around = enclosing(text, m.start())
+        if m.group(1) and around is not None and around.definition:
+            lines = lines or text.splitlines()
+            if (callee := _handed_on(text, lines, line, m, around)):
+                found.append(Evidence(path, line, f"{m.group(1)}=... default handed to "
+                                                  f"{callee}(...)", "timeout"))
+            continue
         if _is_client_timeout(text, m):
             around = enclosing(text, m.start())
             name = m.group(1) or m.group(2)
@@ -103,127 +169,6 @@ def timeouts(path: str, text: str) -> list[Evidence]:
             found.append(Evidence(path, line, what, "timeout"))
     found += [Evidence(path, line, "deadline: " + m.group(0).split("\n")[0].strip()[:80], "timeout")
               for line, m in _hits(_DEADLINE, text, ("imeout", "IMEOUT"))]
-    return found
-
-
-# --- retries -----------------------------------------------------------------------------------
-_RETRY_POLICY = re.compile(r"(?P<policy>Retry)\((?!\))|\bautoretry_for[ \t]*=|\.retry\("
-                           r"|(?P<helper>retry\w*)\([ \t]*self\b"
-                           r"|\b(?P<kw>max_retries|retries)[ \t]*="
-                           r"[ \t]*(?!0\b|None\b|False\b)")
-_DEF_BEFORE = re.compile(r"\bdef[ \t]+\Z")
-_LOOP = re.compile(r"^[ \t]*(?:while\b[^\n]*|for[ \t]+\w+[ \t]+in[ \t]+range\([^\n]*):[ \t]*$")
-_EXITS = re.compile(r"^[ \t]*(?:return|break)\b")
-_LEAVES = re.compile(r"^[ \t]*(?:raise|return|break)\b")
-_AGAIN = re.compile(r"\bsleep\(|^[ \t]*continue\b|[-+]=[ \t]*1\b|retr|attempt|tries", re.M)
-# Going round again after a write conflict is concurrency control, not resilience
-_CONFLICT = re.compile(r"Watch|Integrity|Conflict|Stale|Concurren")
-
-
-_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+", re.M)
-_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w. \t,]+)", re.M)
-
-
-def _imported_from(text: str, name: str) -> str | None:
-    """The module a file imports ``name`` from (``from a.b import name``, ``import name``)."""
-    for m in _FROM_IMPORT.finditer(text):
-        rest = text[m.end():m.end() + 2000]
-        names = rest[1:rest.find(")")] if rest.startswith("(") else rest.split("\n", 1)[0]
-        for part in names.replace("\\", " ").split(","):
-            words = part.split("#")[0].split()
-            if words and words[-1] == name:
-                return m.group(1)
-    for m in _PLAIN_IMPORT.finditer(text):
-        for part in m.group(1).split(","):
-            words = part.split()
-            if words and (words[-1] == name or words[0].split(".")[0] == name):
-                return words[0]
-    return None
-
-
-def _library_call(text: str, callee: str, local: frozenset[str]) -> bool:
-    """Is ``callee`` a class, or a function imported from a library (not from the
-    application's own packages ``local``, whose own code is read in its own file)?"""
-    if callee.rpartition(".")[2][:1].isupper():
-        return True
-    module = _imported_from(text, callee.split(".")[0])
-    return bool(module) and not module.startswith(".") and module.split(".")[0] not in local
-
-
-def _retry_policy(text: str, m: re.Match[str], local: frozenset[str]) -> str | None:
-    """The evidence detail of a ``_RETRY_POLICY`` match, or None when its context says no."""
-    before = _name_before(text, m.start())
-    if m.group("policy"):  # urllib3 / google.api_core Retry(...), not EventDeliveryRetry(...)
-        return f"{before}Retry(...) policy" if not before or before.endswith(".") else None
-    if m.group("helper"):  # a task handing itself to a retry helper, not a method definition
-        if "." in before or _DEF_BEFORE.search(text[max(0, m.start() - len(before) - 20):
-                                                    m.start() - len(before)]):
-            return None
-        return f"{before}{m.group('helper')}(self, ...): the task retries"
-    if not m.group("kw"):
-        return (f"{before}.retry(...)" if m.group(0) == ".retry(" else "Celery autoretry_for=")
-    around = enclosing(text, m.start())  # a client or library call configured to retry
-    if (around and around.kind == "(" and around.callee and not around.definition
-            and _library_call(text, around.callee, local)):
-        return f"{around.callee}(..., {m.group('kw')}=...)"
-    return None
-
-
-def _handlers(lines: list[str], body: list[int], try_at: int
-              ) -> tuple[list[int], list[tuple[int, list[int]]]]:
-    """(lines of the try block, (except line, lines of its handler) for each handler) for the
-    ``try:`` at ``try_at``."""
-    level = indent(lines[try_at])
-    attempt = block(lines, try_at)
-    handlers = []
-    for i in body:
-        if i > try_at and indent(lines[i]) == level:
-            if not lines[i].lstrip().startswith("except"):
-                break
-            handlers.append((i, block(lines, i)))
-    return attempt, handlers
-
-
-def _retry_loops(lines: list[str]) -> list[int]:
-    """Line indices of loops that retry an operation (see the module's docstring)."""
-    found = []
-    loops = (i for i, line in enumerate(lines)
-             if ("while" in line or "range(" in line) and _LOOP.match(line))
-    for head in capped(loops):
-        line = lines[head]
-        body = block(lines, head)
-        if not body:
-            continue
-        top = indent(lines[body[0]])
-        tries = (i for i in body if indent(lines[i]) == top and lines[i].strip() == "try:")
-        for t in capped(tries, 10):
-            attempt, handlers = _handlers(lines, body, t)
-            if not any(_EXITS.match(lines[i]) for i in attempt):
-                continue
-            for caught, handler in handlers:
-                if not handler or _CONFLICT.search(lines[caught]):
-                    continue
-                last_top = [i for i in handler if indent(lines[i]) == indent(lines[handler[0]])]
-                text = "\n".join(lines[i] for i in handler)
-                again = _AGAIN.search(text) or "range(" in line or re.search(
-                    r"retr|attempt|tries", line)
-                if again and ("continue" in text or not _LEAVES.match(lines[last_top[-1]])):
-                    found.append(head)
-                    break
-            else:
-                continue
-            break
-    return found
-
-
-def retries(path: str, text: str, local: frozenset[str] = frozenset()) -> list[Evidence]:
-    found = [Evidence(path, line, what, "retry")
-             for line, m in capped(_hits(_RETRY_POLICY, text, ("Retry(", "retry", "retries")))
-             if (what := _retry_policy(text, m, local))]
-    if "try:" in text:
-        lines = text.splitlines()
-        found += [Evidence(path, i + 1, f"retry loop: {lines[i].strip()[:80]}", "retry")
-                  for i in _retry_loops(lines)]
     return found
 
 

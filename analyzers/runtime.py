@@ -13,7 +13,9 @@ and test settings never do). The rules, each with the line that decides it:
   supervisord health listener (``analyzers.launchers``).
 - configuration: a Python file that reads environment variables (``os.environ[...]``,
   ``os.environ.get``, ``os.getenv``) or reads through a settings library (django-environ,
-  python-decouple, pydantic ``BaseSettings``, dynaconf, starlette ``Config``). Writing the
+  python-decouple, pydantic ``BaseSettings``, dynaconf, starlette ``Config``), or loads the
+  configuration an environment variable names or holds (Flask/Quart
+  ``app.config.from_envvar("APP_SETTINGS")``, ``app.config.from_prefixed_env()``). Writing the
   environment (``os.environ[k] = v``, ``setdefault``, ``pop``), passing it on (``env=os.environ``),
   reading back what the file wrote, and reading ``DJANGO_SETTINGS_MODULE`` or a CI/VCS token
   (``GITHUB_TOKEN``: release tooling) are not configuration.
@@ -307,6 +309,8 @@ _READERS = (  # (library import, use that reads the environment, kind, detail)
     ("starlette.config", re.compile(r"\bConfig\("), "env_vars",
      "starlette Config (environment and .env file)"),
 )
+# Flask's (and Quart's) Config: a settings file named by a variable, or FLASK_* variables
+_CONFIG_FROM_ENV = re.compile(r"\.from_(?:envvar|prefixed_env)\(")
 _IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
 _ENV_TEMPLATE = re.compile(r"(?:.*/)?\.env\.(?:example|sample|template|dist)")
 
@@ -359,5 +363,9 @@ def detect_config(tree: FileTree, deps: tuple[Evidence, ...] | None = None
         if uses:
             found.append(Evidence(path, uses[0], f"reads environment variables ({len(uses)} "
                                                  f"use{'s' if len(uses) > 1 else ''})", "env_vars"))
+        loads = next(_hits(_CONFIG_FROM_ENV, text, (".from_",)), None)
+        if loads and not uses:
+            found.append(Evidence(path, loads[0], "loads configuration named by an environment "
+                                                  "variable", "env_vars"))
     found += library_dependencies(_deps(tree, deps), "config")
     return _sorted(found)

@@ -83,6 +83,45 @@ def test_config_reads_through_a_library_only_when_it_reads(tmp_path: Path) -> No
         "app/config.py:3", "settings/main.py:2"}
 
 
+def test_config_documentation_is_not_the_application(tmp_path: Path) -> None:
+    """A docs folder that is no Python package, and a Sphinx configuration anywhere, describe
+    how the documentation builds; a package named ``docs`` is application code."""
+    sphinx = 'import os\non_rtd = os.environ.get("READTHEDOCS") == "True"\n' \
+             'extensions = ["sphinx.ext.autodoc"]\nhtml_theme = "alabaster"\n'
+    t = tree(tmp_path, {
+        "docs/conf.py": sphinx,
+        "doc/source/conf.py": sphinx,
+        "website/conf.py": sphinx,
+        "docs/scripts/schema.py": 'import os\nout = os.getenv("OUT")\n',
+        "app/__init__.py": "",
+        "app/plugins/__init__.py": "",
+        "app/plugins/docs/__init__.py": "",
+        "app/plugins/docs/plugin.py": 'import os\nKEY = os.environ["DOCS_API_KEY"]\n',
+        "app/conf.py": 'import os\nextensions = os.environ.get("EXTENSIONS", "")\n',
+    })
+    assert files(detect_config(t), {"env_vars"}) == {"app/plugins/docs/plugin.py",
+                                                     "app/conf.py"}
+
+
+def test_config_flask_loads_the_file_an_environment_variable_names(tmp_path: Path) -> None:
+    t = tree(tmp_path, {
+        "app/factory.py": """
+            from flask import Flask
+
+            def create_app(config_path=None):
+                app = Flask(__name__)
+                if config_path:
+                    app.config.from_pyfile(config_path)
+                else:
+                    app.config.from_envvar("APP_CONF")
+                return app
+        """,
+        "app/modern.py": "app = Flask(__name__)\napp.config.from_prefixed_env()\n",
+        "app/static.py": "app = Flask(__name__)\napp.config.from_pyfile('app.cfg')\n",
+    })
+    assert where(detect_config(t), {"env_vars"}) == {"app/factory.py:8", "app/modern.py:2"}
+
+
 # --- worker processes --------------------------------------------------------------------------
 ENTRYPOINT = """
 #!/bin/bash
@@ -182,6 +221,34 @@ def test_workers_started_by_uwsgi_supervisord_compose_and_tasks(tmp_path: Path) 
         "compose.yaml:10", "pyproject.toml:3", "pyproject.toml:4"}
 
 
+def test_workers_a_cron_daemon_kept_in_the_foreground(tmp_path: Path) -> None:
+    """A container that keeps a cron daemon running (supervisord program, CMD) runs the
+    application's scheduled jobs, the role ``celery beat`` plays; installing cron, listing a
+    crontab or downloading supercronic starts nothing."""
+    t = tree(tmp_path, {
+        "docker/supervisor.conf": """
+            [program:web]
+            command=app start -b 0.0.0.0:8000
+
+            [program:nginx]
+            command=/usr/sbin/nginx -g "daemon off;"
+
+            [program:cron]
+            environment=APP_CONF=/etc/app.conf.py
+            command=/usr/sbin/crond -f
+        """,
+        "docker/Dockerfile.cron": """
+            FROM python:3.12
+            RUN apt-get install -y cron && crontab -l
+            RUN curl -fsSLO https://example.org/supercronic-linux-amd64 \\
+                && mv supercronic-linux-amd64 /usr/local/bin/supercronic
+            CMD ["/usr/local/bin/supercronic", "/app/crontab"]
+        """,
+    })
+    assert where(detect_messaging(t), {"worker"}) == {"docker/supervisor.conf:9",
+                                                      "docker/Dockerfile.cron:5"}
+
+
 CLI = """
 import click
 
@@ -259,205 +326,6 @@ def test_queues_the_application_declares(tmp_path: Path) -> None:
     assert lines["observability"] == "shop/webhook/transport.py:2"
     assert lines["celery"] == "shop/settings.py:2"
     assert lines["high"] == "shop/settings.py:6"
-
-
-# --- timeouts ----------------------------------------------------------------------------------
-def test_timeouts_on_any_outbound_call_or_client(tmp_path: Path) -> None:
-    t = tree(tmp_path, {
-        "app/smtp.py": "import smtplib\nsmtp = smtplib.SMTP(host, port, timeout=3)\n",
-        "app/db.py": """
-            def engine(url):
-                kwargs = {
-                    "pool_timeout": 30,
-                }
-                return create_engine(url, **kwargs)
-        """,
-        "app/google.py": "import socket\nsocket.setdefaulttimeout(300)\n",
-        "app/signal.py": "def send(s):\n    s.settimeout(15)\n",
-        "app/http.py": "HTTPConfig = requests_hardened.Config(default_timeout=(2, 18))\n",
-        "app/redis_buffer.py": "pool = ConnectionPool.from_url(url, socket_timeout=0.5)\n",
-        "app/curl.py": "c.setopt(pycurl.TIMEOUT, timeout)\n",
-        "app/cass.py": "session.default_timeout = self.configuration.get('timeout', 10)\n",
-        "app/sheets.py": """
-            class TimeoutSession(Session):
-                def request(self, *args, **kwargs):
-                    kwargs.setdefault("timeout", 300)
-                    return super().request(*args, **kwargs)
-        """,
-        "app/runner.py": """
-            schema = {
-                "properties": {
-                    "connect_timeout": {"type": "number", "default": 60},
-                }
-            }
-        """,
-        "app/insights.py": """
-            def wait(elapsed):
-                if elapsed > TIMEOUT:
-                    raise Exception("Request exceeded timeout.")
-        """,
-        "settings/main.py": "if EMAIL_HOST:\n    EMAIL_TIMEOUT = 60\n",
-        "app/off.py": "api = API(user_agent=agent, timeout=3)\n",
-    })
-    assert where(detect_resilience(t), {"timeout"}) == {
-        "app/smtp.py:2", "app/db.py:3", "app/google.py:2", "app/signal.py:2", "app/http.py:1",
-        "app/redis_buffer.py:1", "app/curl.py:1", "app/cass.py:1", "app/sheets.py:3",
-        "app/runner.py:3", "app/insights.py:2", "settings/main.py:2", "app/off.py:1"}
-
-
-def test_cache_expiry_job_limits_and_waits_are_not_timeouts(tmp_path: Path) -> None:
-    t = tree(tmp_path, {
-        "app/scores.py": """
-            @cache.memoize(timeout=60)
-            def scores(): ...
-
-            def remember(key, value, timeout=1800):
-                cache.set(key, value, timeout=timeout)
-                self.set(key=key, value=value, timeout=timeout)
-        """,
-        "app/tasks.py": """
-            @job("schemas", queue_class=Queue, at_front=True, timeout=300, ttl=90)
-            def refresh(): ...
-
-            periodic = [{"func": refresh, "timeout": 600, "interval": 30}]
-        """,
-        "app/alerts.py": """
-            def loop(self):
-                if not self.seats.acquire(timeout=1):
-                    return
-                subprocess.run(["x"], timeout=30)
-                _wait(connection, timeout=10)
-                Check.objects.filter(timeout=spec.timeout)
-                try:
-                    get()
-                except (ReadTimeout, ConnectTimeout):
-                    pass
-        """,
-        "app/forms.py": "class F(Form):\n    timeout = forms.IntegerField(min_value=60)\n",
-        "app/settings.py": "S3_TIMEOUT = 60\nDEFAULT_TIMEOUT = td(days=1)\n",
-    })
-    assert where(detect_resilience(t), {"timeout"}) == set()
-
-
-# --- retries -----------------------------------------------------------------------------------
-def test_retries_explicit_loops_policies_and_celery(tmp_path: Path) -> None:
-    t = tree(tmp_path, {
-        "ping.py": """
-            while True:
-                try:
-                    engine.raw_connection()
-                    break
-                except Exception as e:
-                    print(e)
-                    time.sleep(1)
-        """,
-        "app/emails.py": """
-            def run(self):
-                for attempt in range(self.MAX_TRIES):
-                    try:
-                        self.message.send()
-                        return
-                    except SMTPServerDisconnected:
-                        if attempt + 1 == self.MAX_TRIES:
-                            raise
-                        time.sleep(1)
-        """,
-        "app/transport.py": """
-            def request(cls):
-                tries_left = 3
-                while True:
-                    try:
-                        return cls._request()
-                    except TransportError as e:
-                        tries_left -= 1
-                        if tries_left == 0:
-                            raise
-        """,
-        "app/s3.py": """
-            from urllib3.util import Retry
-            client = Minio(http_client=PoolManager(timeout=5, retries=Retry(total=1)))
-        """,
-        "app/adapter.py": "session.mount('https://', HTTPAdapter(max_retries=3))\n",
-        "app/search.py": "from elasticsearch.helpers import bulk\n"
-                         "ok, errors = bulk(es, actions, max_retries=3)\n",
-        "app/tasks.py": """
-            @app.task(bind=True, retry_backoff=10, retry_kwargs={"max_retries": 5})
-            def deliver(self, delivery_id):
-                handle_webhook_retry(self, delivery_id)
-        """,
-        "app/install.py": """
-            @app.task(bind=True)
-            def install(self):
-                raise self.retry(countdown=5)
-        """,
-    })
-    assert where(detect_resilience(t), {"retry"}) == {
-        "ping.py:1", "app/emails.py:2", "app/transport.py:3", "app/s3.py:2",
-        "app/adapter.py:1", "app/search.py:2", "app/tasks.py:3", "app/install.py:3"}
-
-
-def test_loops_and_declarations_that_do_not_retry(tmp_path: Path) -> None:
-    t = tree(tmp_path, {
-        "app/consumer.py": """
-            while True:
-                try:
-                    message = queue.get()
-                    if message is None:
-                        break
-                    handle(message)
-                except Exception:
-                    log.exception("failed")
-        """,
-        "app/enqueue.py": """
-            while try_count < 5:
-                try_count += 1
-                try:
-                    pipe.watch(lock)
-                    pipe.execute()
-                    break
-                except redis.WatchError:
-                    continue
-        """,
-        "app/checkout.py": """
-            @app.task(bind=True, default_retry_delay=60, retry_kwargs={"max_retries": 5})
-            def complete(self): ...
-        """,
-        "app/__init__.py": "",
-        "app/commands/install_app.py": "from app.installation import fetch_manifest\n"
-                                       "from ..installation import fetch_icon\n"
-                                       "manifest = fetch_manifest(url, max_retries=2)\n"
-                                       "icon = fetch_icon(url, max_retries=2)\n",
-        "app/retrying.py": "def handle_retry(self, delivery):\n    pass\n",
-        "backend/app/tests_pre_start.py": "from tenacity import retry\n\n"
-                                          "@retry()\ndef init(): ...\n",
-    })
-    assert where(detect_resilience(t), {"retry"}) == set()
-
-
-# --- circuit breakers --------------------------------------------------------------------------
-def test_hand_written_circuit_breakers(tmp_path: Path) -> None:
-    t = tree(tmp_path, {
-        "app/webhook/circuit_breaker/storage.py": "import time\n\n\nclass Storage:\n    pass\n",
-        "app/webhook/board.py": "class BreakerBoard:\n    def register_error(self): ...\n",
-        "app/webhook/transport.py": "send = breaker_board.wrap_promise_func(send)\n",
-        "app/models.py": """
-            def get_body(self):
-                if not TokenBucket.s3_is_healthy():
-                    raise self.GetBodyError()
-                try:
-                    return get_object(self.code)
-                except GetObjectError:
-                    TokenBucket.record_s3_get_object_error()
-                    raise
-        """,
-        "app/enums.py": "class CircuitBreakerState:\n    OPEN = 'open'\n",
-        "app/types.py": "state = breaker_board.storage.get_app_state(app_id)\n",
-        "app/games/icebreaker.py": "class Game:\n    pass\n",
-        "app/status.py": "if not service.is_healthy():\n    alert()\n",
-    })
-    assert where(detect_resilience(t), {"circuit_breaker"}) == {
-        "app/webhook/circuit_breaker/storage.py:4", "app/webhook/board.py:1",
-        "app/webhook/transport.py:1", "app/models.py:2"}
 
 
 # --- health endpoints and probes ---------------------------------------------------------------
