@@ -12,7 +12,8 @@ from advisor import __version__
 from advisor.analysis import Analysis, section_location
 from advisor.export import edge_dict
 
-SCHEMA_VERSION = "1.1"  # 1.1: judgement, blockers, partition_notes, wiring, tests per context
+SCHEMA_VERSION = "1.2"  # 1.1: judgement, blockers, partition_notes, wiring, tests per context;
+#                         1.2: readiness items say what they argue, plan steps their kind
 
 
 def build_assessment(analysis: Analysis) -> dict:
@@ -110,6 +111,7 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
         importlinter_ini,
         propose,
     )
+    from advisor.advice import argues
     from advisor.data_ownership import data_document
     from advisor.plan import GATE_FILE, IMPORTLINTER_FILE, recommendation
     from advisor.readiness import SPECS, build_inputs, evaluate, parse_config
@@ -123,12 +125,15 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
     verdict_config = parse_verdict(raw.get("verdict"), where.format("verdict"))
     inputs = build_inputs(graph, partition, history=analysis.history,
                           operations=analysis.operations, ownership=analysis.ownership,
-                          min_commits=config.min_commits, heavy_libraries=config.heavy_libraries,
+                          min_commits=config.min_commits, min_changes=config.min_changes,
+                          heavy_libraries=config.heavy_libraries,
                           support=support,
                           owner_share=thresholds(SPECS["org.ownership"], config)["share"])
     checklist = evaluate(inputs, config)
     decision = decide(inputs, checklist, verdict_config)
     readiness = checklist.doc()
+    for item in readiness["items"]:
+        item["argues"] = argues(item["id"], item["group"], item["status"], item["score"])
     readiness["contexts_source"] = verdict_config.contexts
     readiness["contexts"] = {c: list(ms) for c, ms in inputs.members.items()}
     readiness["data_ownership"] = data_document(inputs.data)
@@ -136,7 +141,7 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
         readiness["notes"] = [inputs.history_note()]
     notes = partition_notes(inputs.partition, package_partition(graph),
                             {n: m.lines for n, m in graph.modules.items()}, inputs.support)
-    rec = recommendation(decision, inputs, checklist, notes)
+    rec = recommendation(decision, inputs, checklist, notes, verdict_config)
     contracts = propose(inputs)
     rec["contracts"] = {
         "proposed": export_document(contracts),

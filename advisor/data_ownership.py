@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from advisor.data_relations import foreign_keys
 from advisor.graph import DependencyGraph, Resolver
-from advisor.modelindex import build_model_index
+from advisor.modeltables import build_model_index
 from advisor.support import support_modules
 from analyzers.support import path_kind
 

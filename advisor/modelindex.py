@@ -35,7 +35,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from advisor.graph import DependencyGraph, Resolver
-from analyzers.support import path_kind
 
 USER = "AUTH_USER_MODEL"
 _CONTRIB = frozenset({"auth", "contenttypes", "sites", "admin", "sessions", "flatpages",
@@ -243,25 +242,3 @@ class ModelIndex:
         if not found and len(parts) == 2:
             found = self.by_label(parts[0], parts[1])
         return found or self._prefer(self._by_name.get(parts[-1].lower(), []), origin)
-
-
-def _user_setting(graph: DependencyGraph, support) -> str | None:
-    for name, module in sorted(graph.modules.items()):
-        if name in support or path_kind(module.path):
-            continue
-        for fact in module.source.strings:
-            if fact.context == USER and fact.value.count(".") == 1:
-                return fact.value
-    return None
-
-
-def build_model_index(graph: DependencyGraph, resolver: Resolver,
-                      support=None) -> ModelIndex:
-    from advisor.modeltables import Builder
-
-    if support is None:
-        from advisor.support import support_modules
-
-        support = support_modules(graph)
-    return Builder(graph, resolver, support).index(_user_setting(graph, support))
-

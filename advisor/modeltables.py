@@ -6,8 +6,9 @@ single-table inheritance."""
 from __future__ import annotations
 
 from advisor.graph import DependencyGraph, Resolver
-from advisor.modelindex import Key, ModelIndex, ModelInfo
+from advisor.modelindex import USER, Key, ModelIndex, ModelInfo
 from analyzers.facts import MODEL_ALIAS, MODEL_APP, MODEL_BASE, MODEL_CLASS, MODEL_TABLE
+from analyzers.support import path_kind
 from analyzers.tablenames import SNAKE, apply_rule
 
 DJANGO, SQLALCHEMY = "django", "sqlalchemy"
@@ -301,3 +302,23 @@ class Builder:
                           parents=self.parents, aliases=self.aliases,
                           app_labels=self.app_labels, model_labels=labels,
                           user_setting=user_setting)
+
+
+def _user_setting(graph: DependencyGraph, support) -> str | None:
+    for name, module in sorted(graph.modules.items()):
+        if name in support or path_kind(module.path):
+            continue
+        for fact in module.source.strings:
+            if fact.context == USER and fact.value.count(".") == 1:
+                return fact.value
+    return None
+
+
+def build_model_index(graph: DependencyGraph, resolver: Resolver,
+                      support=None) -> ModelIndex:
+    if support is None:
+        from advisor.support import support_modules
+
+        support = support_modules(graph)
+    return Builder(graph, resolver, support).index(_user_setting(graph, support))
+

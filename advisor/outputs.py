@@ -31,6 +31,19 @@ def generated_at() -> str | None:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
 
+def repository_url() -> str | None:
+    """The repository's web address, for links in report.md: ``$ADVISOR_REPO_URL``, else what
+    GitHub Actions (``$GITHUB_SERVER_URL/$GITHUB_REPOSITORY``) or GitLab CI
+    (``$CI_PROJECT_URL``) say. Never read from the analysed repository (its git config could
+    name any address)."""
+    env = os.environ
+    if env.get("ADVISOR_REPO_URL"):
+        return env["ADVISOR_REPO_URL"]
+    if env.get("GITHUB_SERVER_URL") and env.get("GITHUB_REPOSITORY"):
+        return f"{env['GITHUB_SERVER_URL'].rstrip('/')}/{env['GITHUB_REPOSITORY']}"
+    return env.get("CI_PROJECT_URL") or None
+
+
 def render_outputs(document: dict, formats: tuple[str, ...]) -> dict[str, str]:
     """``document`` rendered in each of ``formats`` (html, markdown, json)."""
     from reports.html import render_html
@@ -41,7 +54,8 @@ def render_outputs(document: dict, formats: tuple[str, ...]) -> dict[str, str]:
         if fmt == "html":
             rendered[fmt] = render_html(document, generated_at=generated_at())
         elif fmt == "markdown":
-            rendered[fmt] = render_markdown(document, generated_at=generated_at())
+            rendered[fmt] = render_markdown(document, generated_at=generated_at(),
+                                            repo_url=repository_url())
         else:
             rendered[fmt] = render_json(document)
     return rendered

@@ -15,60 +15,15 @@ from collections import Counter
 from advisor.data_ownership import KERNEL, label, write_doc
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import MEASURED, Checklist, Evidence
-from advisor.verdict import EXTRACT, MODULARIZE, Candidate, Decision
+from advisor.advice import verdict_plan
+from advisor.steps import GATE_FILE, IMPORTLINTER_FILE, _at, _step, _where, cycle_step
+from advisor.verdict import EXTRACT, MODULARIZE, Candidate, Decision, VerdictConfig
 
-GATE_FILE, IMPORTLINTER_FILE = "advisor-gate.toml", "importlinter.ini"
 _FIXABLE = ("operations", "boundaries")
 _FIX_CAP = 5  # operations steps listed at most
 
 
-def _ev(items, cap: int = 12) -> list[dict]:
-    return [e.doc() for e in items[:cap]]
-
-
-def _step(title: str, detail: str, evidence=(), **extra) -> dict:
-    return {"title": title, "detail": detail, "evidence": _ev(list(evidence)), **extra}
-
-
-def _where(path: str, line: int) -> str:
-    return f"{path}:{line}" if line else path
-
-
-def _at(inp: Inputs, e) -> str:
-    """``path:line`` of an edge, with up to three lines (``path:12,40``)."""
-    lines = ",".join(str(n) for n in e.lines[:3]) + ("..." if len(e.lines) > 3 else "")
-    return f"{inp.path_of(e.source)}:{lines}" if lines else inp.path_of(e.source)
-
-
 # --- what to fix ------------------------------------------------------------------------------
-def cycle_step(inp: Inputs) -> dict | None:
-    j = inp.judgement
-    if not j.cycles and not j.tangles:
-        return None
-    parts, evidence = [], []
-    for cyc in j.cycles:
-        cuts = []
-        for a, b in cyc.cut:
-            es = sorted(j.links[a, b], key=lambda e: (-e.weight, e.source))
-            cuts.append(f"{a} -> {b} (" + ", ".join(
-                f"{e.source} -> {e.target} at {_at(inp, e)}" for e in es[:3]) + ")")
-            evidence += [Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
-                                  f"cut {e.source} -> {e.target}") for e in es[:3]]
-        parts.append(f"contexts {cyc.name}: " + "; ".join(f"cut {c}" for c in cuts))
-    for t in j.tangles:
-        parts.append(f"module cycle {{{', '.join(t.modules)}}} across {', '.join(t.contexts)}: "
-                     "cut " + ", ".join(f"{e.source} -> {e.target} ({_at(inp, e)}"
-                                        + (", lazy" if "lazy" in e.tags else "") + ")"
-                                        for e in t.cut))
-        evidence += [Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
-                              f"cut {e.source} -> {e.target}") for e in t.cut]
-    return _step("Break the dependency cycles between contexts",
-                 "Invert or remove the lighter direction (an event, or a callback interface the "
-                 "lower context owns). " + " | ".join(parts), evidence, item="bound.cycles",
-                 cycles=[list(c.contexts) for c in j.cycles],
-                 module_cycles=[list(t.modules) for t in j.tangles])
-
-
 def shared_table_step(inp: Inputs) -> dict | None:
     shared = inp.data.contested_tables()
     if not shared:
@@ -294,10 +249,11 @@ def summary(decision: Decision, inp: Inputs, checklist: Checklist, steps: list[d
         facts = []
         j = inp.judgement
         if j.involved:
-            across = Counter(", ".join(t.contexts) for t in j.tangles)
+            across = Counter(tuple(t.contexts) for t in j.tangles)
             cited = [c.name for c in j.cycles] + [
-                f"{n_} module cycle{'s' if n_ > 1 else ''} across {labels}"
-                for labels, n_ in sorted(across.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+                f"{n_} module cycle{'s' if n_ > 1 else ''} across "
+                + (", ".join(names) if len(names) <= 4 else f"{len(names)} contexts")
+                for names, n_ in sorted(across.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
             facts.append(f"{len(j.involved)} of {n} contexts are caught in dependency cycles ("
                          + "; ".join(cited) + ")")
         shared = inp.data.contested_tables()
@@ -325,9 +281,11 @@ def summary(decision: Decision, inp: Inputs, checklist: Checklist, steps: list[d
 
 
 def recommendation(decision: Decision, inp: Inputs, checklist: Checklist,
-                   partition_notes: tuple[str, ...] = ()) -> dict:
+                   partition_notes: tuple[str, ...] = (), config=None) -> dict:
     """The ``recommendation`` section of the assessment document. ``partition_notes``: where
-    the judged contexts disagree with the declared packages (at most three lines)."""
+    the judged contexts disagree with the declared packages (at most three lines). The plan
+    follows the verdict (``advisor.advice``)."""
+
     surfaces = api_surface(inp)
     candidates = []
     for k in decision.candidates:
@@ -339,13 +297,12 @@ def recommendation(decision: Decision, inp: Inputs, checklist: Checklist,
         })
     if decision.verdict == EXTRACT:
         first = decision.candidates[0]
-        steps = strangler_plan(inp, first, surfaces.get(first.context, []))
-        steps += [s for s in fixes(inp, checklist) if s.get("item", "").startswith("ops.")][:3]
+        steps = [dict(s, kind="extract")
+                 for s in strangler_plan(inp, first, surfaces.get(first.context, []))]
+        steps += [dict(s, kind="operations") for s in fixes(inp, checklist)
+                  if s.get("item", "").startswith("ops.")][:3]
     else:
-        steps = fixes(inp, checklist)
-        if decision.verdict == MODULARIZE and not any(s.get("item") == "bound.enforced"
-                                                      for s in steps) and inp.contexts:
-            steps.append(contract_step(inp))
+        steps = verdict_plan(decision, inp, checklist, config or VerdictConfig())
     for i, step in enumerate(steps, start=1):
         step["order"] = i
     return {

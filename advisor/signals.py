@@ -36,7 +36,8 @@ from typing import Any
 from advisor.errors import ConfigError
 from advisor.fields import MAX_WEIGHT, real
 from advisor.graph import DependencyGraph, Resolver
-from advisor.modelindex import ModelIndex, build_model_index
+from advisor.modelindex import ModelIndex
+from advisor.modeltables import build_model_index
 from advisor.support import support_modules
 
 SIGNALS = ("imports", "calls", "inheritance", "data", "strings", "cochange", "authorship")

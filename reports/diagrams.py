@@ -40,6 +40,7 @@ MAX_EDGES = 150
 MAX_LABELLED_EDGES = 40
 LINKS_PER_NODE = 3
 FONT = "Helvetica,Arial,sans-serif"
+SCALED_BOX = (2.6, 1.4)  # inches: the largest box of a scaled map
 
 
 class DiagramError(Exception):
@@ -172,9 +173,11 @@ def _fmt_weight(weight: float) -> str:
     return f"{weight:g}" if weight < 1000 else f"{weight / 1000:.1f}k"
 
 
-def to_dot(graph: Graph) -> tuple[str, dict[str, str]]:
+def to_dot(graph: Graph, scaled: bool = False) -> tuple[str, dict[str, str]]:
     """DOT text (built with ``graphviz.Digraph``) and the hover titles (id -> shown name) for
-    ``sanitize_svg``."""
+    ``sanitize_svg``. ``scaled``: box areas follow the sizes (the largest box is
+    SCALED_BOX inches; a small one is as big as its label) and the text is larger, for a map
+    of a dozen boxes read at page width."""
     ids = {n.name: f"n{i}" for i, n in enumerate(graph.nodes)}
     titles: dict[str, str] = {}
     biggest = max((n.size for n in graph.nodes), default=0.0) or 1.0
@@ -191,18 +194,30 @@ def to_dot(graph: Graph) -> tuple[str, dict[str, str]]:
                     "searchsize": "50", "bgcolor": "transparent", "fontname": FONT,
                     "pad": "0.2", "nodesep": "0.35", "ranksep": "0.6"},
         node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#eef3fb",
-                   "color": "#4a6fa5", "fontname": FONT, "fontsize": "20" if dense else "11",
-                   "margin": "0.12,0.06"},
+                   "color": "#4a6fa5", "fontname": FONT,
+                   "fontsize": "22" if scaled else "20" if dense else "11",
+                   "margin": "0.2,0.1" if scaled else "0.12,0.06"},
         edge_attr={**({"len": "0.6"} if dense else {}), "color": "#8a94a6",
-                   "arrowsize": "0.9" if dense else "0.6", "fontname": FONT, "fontsize": "9",
-                   "fontcolor": "#555555"},
+                   "arrowsize": "0.9" if dense or scaled else "0.6", "fontname": FONT,
+                   "fontsize": "22" if scaled else "9", "fontcolor": "#555555"},
     )
+    if scaled:
+        # a force-directed layout keeps a dozen boxes compact, so that the text stays >= 11 px
+        # when the map is scaled to a 1400 px wide page
+        dot.attr(layout="fdp", overlap="false", splines="true", sep="+2", start="7")
     for n in graph.nodes:
         nid = ids[n.name]
         scale = math.sqrt(n.size / biggest) if n.size > 0 else 0.0
         # the name's own line breaks stay visible escapes; only name and detail get two lines
         label = display(n.name) + (f"\\n{display(n.detail)}" if n.detail else "")
-        attrs = {"width": f"{0.6 + 1.6 * scale:.2f}", "height": f"{0.35 + 0.7 * scale:.2f}"}
+        width, height = SCALED_BOX
+        attrs = ({"width": f"{width * scale:.2f}", "height": f"{height * scale:.2f}"} if scaled
+                 else {"width": f"{0.6 + 1.6 * scale:.2f}", "height": f"{0.35 + 0.7 * scale:.2f}"})
+        # Graphviz sizes a box by Helvetica's metrics; the reader's sans-serif font may be up
+        # to a fifth wider, so each side gets a tenth of the label's estimated width as room
+        points = 22 if scaled else 20 if dense else 11
+        longest = max(len(n.name), len(n.detail))
+        attrs["margin"] = f"{0.12 + 0.1 * longest * points * 0.55 / 72:.2f},0.08"
         if n.highlight:
             attrs.update(color="#c0392b", fillcolor="#fdecea", penwidth="2")
         dot.node(nid, label=graphviz.nohtml(label), **attrs)
@@ -227,9 +242,9 @@ class DiagramMaker:
     spent_s: float = 0.0
 
     def draw(self, graph: Graph, max_nodes: int = MAX_NODES,
-             max_edges: int = MAX_EDGES) -> Diagram:
+             max_edges: int = MAX_EDGES, scaled: bool = False) -> Diagram:
         capped = cap_graph(graph, max_nodes, max_edges)
-        dot, titles = to_dot(capped)
+        dot, titles = to_dot(capped, scaled)
         notes = list(capped.notes)
         svg = None
         if not capped.nodes:

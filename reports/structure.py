@@ -183,16 +183,36 @@ def module_cycles(document: dict) -> ModuleCycles:
     return out
 
 
-def context_map(u: Units, links: dict[tuple[str, str], float], j: Judged | None = None
-                ) -> Graph:
+def context_map(u: Units, links: dict[tuple[str, str], float], j: Judged | None = None,
+                limit: int | None = None) -> Graph:
     """Units sized by lines. Red: the contexts the document's judgement finds in a cycle, and
-    the links it chose to cut (marking every link inside a big cycle says nothing)."""
+    the links it chose to cut (marking every link inside a big cycle says nothing). Past
+    ``limit`` units, the largest and most coupled are drawn (their share of the lines plus
+    their share of the coupling) and the rest are named in a note."""
     j = j or Judged()
+    names = list(u.names)
+    notes = []
+    if limit is not None and len(names) > limit:
+        total_lines = sum(u.lines[n] for n in names) or 1
+        coupling: dict[str, float] = defaultdict(float)
+        for (a, b), w in links.items():
+            coupling[a] += w
+            coupling[b] += w
+        total_coupling = sum(coupling.values()) or 1.0
+        ranked = sorted(names, key=lambda n: (-(u.lines[n] / total_lines
+                                                + coupling[n] / total_coupling), n))
+        names, rest = sorted(ranked[:limit]), sorted(ranked[limit:])
+        notes.append(f"drawing the {limit} largest and most coupled of {len(u.names)} "
+                     f"{'contexts' if u.level == 'context' else 'packages'}; not drawn: "
+                     + ", ".join(rest[:20]) + (f" and {len(rest) - 20} more"
+                                               if len(rest) > 20 else ""))
+    kept = set(names)
     nodes = [Node(n, float(u.lines[n]), f"{fmt_number(u.lines[n])} lines, "
-                  f"{len(u.members[n])} modules", n in j.involved) for n in u.names]
-    edges = [Link(a, b, w, (a, b) in j.cut) for (a, b), w in links.items()]
+                  f"{len(u.members[n])} modules", n in j.involved) for n in names]
+    edges = [Link(a, b, w, (a, b) in j.cut) for (a, b), w in links.items()
+             if a in kept and b in kept]
     title = "Context map" if u.level == "context" else "Package map"
-    return Graph(title, nodes, edges)
+    return Graph(title, nodes, edges, notes)
 
 
 def context_internals(name: str, u: Units, index: ModuleIndex, limit: int = 15,

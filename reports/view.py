@@ -25,13 +25,13 @@ from reports.glossary import GLOSSARY
 
 VERDICTS = {
     "monolith-first": ("Stay a monolith", "Invest in the basics before any split.", "hold"),
-    "modularize-first": ("Modularise first", ("Draw and enforce boundaries inside the "
+    "modularize-first": ("Modularize first", ("Draw and enforce boundaries inside the "
                                               "monolith before extracting anything."), "hold"),
     "extract": ("Extract a service", "A context is ready to leave the monolith.", "go"),
 }
 SECTIONS = (("summary", "Executive summary"), ("context-map", "Context map"),
             ("contexts", "Contexts"), ("readiness", "Readiness checklist"),
-            ("plan", "Extraction plan"), ("cycles", "Cycles"),
+            ("plan", "Plan"), ("cycles", "Cycles"),
             ("packages", "Package metrics"), ("dsm", "Dependency matrix"),
             ("notes", "Skipped files and notes"), ("glossary", "Glossary"))
 QUALITY = {"structural_modularity": "structural modularity (SM)",
@@ -40,10 +40,17 @@ QUALITY = {"structural_modularity": "structural modularity (SM)",
            "cross_context_edge_share": "cross-context edge share",
            "mojofm_vs_packages": "MoJoFM vs packages"}
 PASS, PARTIAL = 0.8, 0.5  # item score thresholds for "pass" and "partial"; below is "fail"
+# what an item argues (the document's ``argues``) -> (status class, badge words)
+FRAMES = {"ready": ("pass", "ready"), "partial": ("partial", "partial"), "gap": ("fail", "gap"),
+          "extract": ("extract", "for extraction"), "stay": ("stay", "for staying"),
+          "unknown": ("no-data", "no data")}
 LIST_CAP = 12  # names shown per list in a context card
 EVIDENCE_CAP = 50  # evidence entries kept per item (the document keeps up to 50 too)
 EVIDENCE_SHOWN = 5  # shown at once; the rest behind a "more" toggle
 DETAIL_CHARS = 400
+SUMMARY_CHARS, NOTE_CHARS = 700, 220  # shown before "more" in the summary and its notes
+CANDIDATES_SHOWN = 5  # candidates shown at once when the verdict extracts nothing
+MAP_NODES = 12  # contexts drawn on the map (by size and coupling); the rest are listed
 ROWS_CAP = 500
 INTERNAL_NODES, INTERNAL_EDGES = 15, 30
 
@@ -80,14 +87,32 @@ def summary(document: dict) -> dict:
         facts.append(("application lines in contexts", f"{share:.0%}"))
     facts += [("import cycles", fmt_number(len(cycles))),
               ("files skipped", fmt_number(len(as_list(target.get("files_skipped")))))]
-    top = next(({"context": text(c.get("context")), "score": fmt_number(number(c.get("score")))}
+    top = next(({"context": text(c.get("context")), "score": fmt_score(number(c.get("score")))}
                 for c in ranked if text(c.get("context"))), None)
     return {"verdict": verdict, "label": label, "gist": gist, "tone": tone, "top": top,
-            "notes": [text(n) for n in as_list(rec.get("partition_notes")) if text(n)][:3],
+            "notes": [dict(zip(("text", "rest"), split_text(text(n), NOTE_CHARS)))
+                      for n in as_list(rec.get("partition_notes")) if text(n)][:3],
             "text": text(rec.get("summary")) or "No recommendation in this document yet.",
+            "text_head": split_text(text(rec.get("summary")) or "No recommendation in this "
+                                    "document yet.", SUMMARY_CHARS)[0],
+            "text_rest": split_text(text(rec.get("summary")), SUMMARY_CHARS)[1],
             "score": None if score is None else round(score),
             "score_label": "\u2013" if score is None else f"{round(score)}/100",
             "first": first, "first_reasons": reasons[:3], "facts": facts}
+
+
+def fmt_score(value: float | None) -> str:
+    """Scores and shares of 0-1 always with two decimals (0.00, never 0)."""
+    return "\u2013" if value is None else f"{value:.2f}"
+
+
+_RATIOS = frozenset({"instability", "abstractness", "distance", "cohesion", "coupling",
+                     "confidence", "score", "benefit", "ease"})
+
+
+def fmt_metric(key: str, value: float | None) -> str:
+    """One format per kind of figure: ratios of 0-1 with two decimals, counts with commas."""
+    return fmt_score(value) if key in _RATIOS else fmt_number(value)
 
 
 def status(score: float | None, declared: str = "") -> str:
@@ -116,6 +141,7 @@ def readiness(document: dict) -> dict:
             "score_label": "\u2013" if score is None else f"{score:.2f}",
             "percent": None if score is None else round(100 * max(0.0, min(1.0, score))),
             "status": status(score, text(raw.get("status"))),
+            "badge": "",
             "summary": text(raw.get("summary")), "advice": text(raw.get("advice")),
             "evidence": [{"where": location(e.get("path"), e.get("line")),
                           "detail": text(e.get("detail"))} for e in evidence[:EVIDENCE_SHOWN]],
@@ -124,11 +150,16 @@ def readiness(document: dict) -> dict:
                                for e in evidence[EVIDENCE_SHOWN:EVIDENCE_CAP]],
             "evidence_more": max(0, total - min(len(evidence), EVIDENCE_CAP)),
         }
+        frame = FRAMES.get(text(raw.get("argues")))
+        if frame and item["status"] not in ("disabled", "no-data"):
+            item["status"], item["badge"] = frame
+        item["badge"] = item["badge"] or {"pass": "ready", "fail": "gap"}.get(
+            item["status"], item["status"].replace("-", " "))
         items.append(item)
         group = text(raw.get("group")) or text(raw.get("category")) or "checklist"
         groups.setdefault(group, []).append(item)
     counts = {s: sum(i["status"] == s for i in items)
-              for s in ("pass", "partial", "fail", "no-data", "disabled")}
+              for s in ("pass", "partial", "fail", "no-data", "disabled", "stay", "extract")}
     failing = sorted((i for i in items if i["status"] == "fail"),
                      key=lambda i: (i["score"] if i["score"] is not None else 0, i["title"]))
     score = number(get(document, "readiness", "score"))
@@ -153,12 +184,13 @@ def candidates(document: dict) -> list[dict]:
         if name:
             reasons = strings(c.get("reasons")) or ([text(c.get("reasons"))]
                                                     if text(c.get("reasons")) else [])
-            out.append({"context": name, "score": fmt_number(number(c.get("score"))),
-                        "benefit": fmt_number(number(c.get("benefit"))),
-                        "ease": fmt_number(number(c.get("ease"))),
+            out.append({"context": name, "score": fmt_score(number(c.get("score"))),
+                        "score_value": number(c.get("score")) or 0.0,
+                        "benefit": fmt_score(number(c.get("benefit"))),
+                        "ease": fmt_score(number(c.get("ease"))),
                         "reasons": reasons, "blockers": strings(c.get("blockers")),
                         "first": name == first})
-    return out
+    return sorted(out, key=lambda c: (not c["first"], -c["score_value"], c["context"]))
 
 
 def plan(document: dict) -> list[dict]:
@@ -175,11 +207,13 @@ def plan(document: dict) -> list[dict]:
             evidence = [e for e in evidence if e["where"] or e["detail"]]
             head, rest = split_text(detail if title else "")
             steps.append({"title": title or detail or "(step)", "detail": head, "detail_rest": rest,
+                          "full": detail if title else "", "kind": text(raw.get("kind")),
                           "item": text(raw.get("item")), "files": strings(raw.get("files")),
                           "evidence": evidence[:EVIDENCE_CAP],
                           "evidence_more": max(0, len(evidence) - EVIDENCE_CAP)})
         elif text(raw):
             steps.append({"title": text(raw), "detail": "", "detail_rest": "", "item": "",
+                          "full": "", "kind": "",
                           "files": [],
                           "evidence": [], "evidence_more": 0})
     return steps
@@ -272,11 +306,11 @@ def context_cards(document: dict, u: structure.Units, index: structure.ModuleInd
         modules = strings(c.get("modules")) or u.members.get(name, [])
         api, tables = _api(c.get("api_surface")), _api(c.get("tables"))
         depends = _depends_on(j.get("depends_on") if j else c.get("depends_on"))
-        metrics = [(k.replace("_", " "), fmt_number(number(v)))
+        metrics = [(k.replace("_", " "), fmt_metric(k, number(v)))
                    for k, v in sorted(c.items(), key=lambda kv: (_METRIC_ORDER.get(kv[0], 99),
                                                                  kv[0]))
                    if k not in _CARD_KEYS and number(v) is not None]
-        metrics += [(k.replace("_", " "), fmt_number(number(v)))
+        metrics += [(k.replace("_", " "), fmt_metric(k, number(v)))
                     for k, v in sorted(as_dict(c.get("metrics")).items())
                     if number(v) is not None]
         lines = integer(c.get("lines")) or u.lines.get(name, 0)
@@ -300,10 +334,11 @@ def context_cards(document: dict, u: structure.Units, index: structure.ModuleInd
     return cards
 
 
-def _draw(maker, graph, max_nodes=structure.MAX_UNITS + 20, max_edges=150) -> Diagram:
+def _draw(maker, graph, max_nodes=structure.MAX_UNITS + 20, max_edges=150,
+          scaled=False) -> Diagram:
     if maker is None:
         maker = DiagramMaker(renderer=None)
-    return maker.draw(graph, max_nodes, max_edges)
+    return maker.draw(graph, max_nodes, max_edges, scaled)
 
 
 def packages(document: dict) -> dict:
@@ -315,7 +350,7 @@ def packages(document: dict) -> dict:
         vals = {k: number(p.get(k)) for k in ("modules", "lines", "ca", "ce", "instability",
                                                "abstractness", "distance")}
         rows.append({"name": name, "raw": vals,
-                     "cells": {k: fmt_number(v) for k, v in vals.items()}})
+                     "cells": {k: fmt_metric(k, v) for k, v in vals.items()}})
     rows.sort(key=lambda r: (-(r["raw"]["lines"] or 0), r["name"]))
     plotted = [{"name": r["name"], "instability": r["raw"]["instability"],
                 "abstractness": r["raw"]["abstractness"], "distance": r["raw"]["distance"],
@@ -372,7 +407,8 @@ def build_view(document: dict, generated_at: str | None = None,
         "sections": [{"id": i, "title": t} for i, t in SECTIONS],
         "summary": summary(document),
         "map": {"level": u.level,
-                "diagram": _draw(maker, structure.context_map(u, links, judged))},
+                "diagram": _draw(maker, structure.context_map(u, links, judged, MAP_NODES),
+                                 MAP_NODES, 3 * MAP_NODES, scaled=True)},
         "contexts": context_cards(document, u, index, maker, judged),
         "readiness": readiness(document),
         "candidates": candidates(document),

@@ -134,8 +134,9 @@ def resilience(inp: Inputs, th) -> Result:
     advice = []
     if untimed:
         advice.append("give every outbound HTTP call a timeout")
-    advice += [f"add {k.replace('_', ' ')}s" for k in ("retry", "circuit_breaker", "timeout")
-               if k not in kinds]
+    advice += [f"add {words}" for k, words in (("retry", "retries"),
+                                                ("circuit_breaker", "circuit breakers"),
+                                                ("timeout", "timeouts")) if k not in kinds]
     return Result(clamp(score), summary, _ev(ops.resilience),
                   ("Before calls cross the network: " + "; ".join(advice) + ".") if advice else
                   "Keep retries idempotent and bounded.")

@@ -77,5 +77,17 @@
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll("table[data-filter]"), addFilter);
   addDetailsTools();
+  // print-to-PDF hands on the whole document: every folded part is opened for the print,
+  // and closed again after it
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"),
+                                                 function (d) { return !d.open; });
+    openedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
+  });
   document.documentElement.classList.add("js");
 }());

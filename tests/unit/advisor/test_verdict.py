@@ -132,8 +132,10 @@ def test_operations_not_ready_means_modularize_first_with_ranked_fixes():
     assert (decision.verdict, decision.rule) == (MODULARIZE, "operations")
     assert "CI does not run the tests" in decision.reasons[0]
     rec = recommendation(decision, inp, checklist)
-    lost = [s["lost_points"] for s in rec["plan"] if s.get("tier") == 1]
-    assert lost == sorted(lost, reverse=True) and lost
+    kinds = [s["kind"] for s in rec["plan"]]
+    assert "ci" in kinds and kinds[-2:] == ["gate", "later"]  # the gate needs CI that tests
+    later = rec["plan"][-1]["conditions"]
+    assert {"condition": "CI runs the tests", "value": "no", "met": False} in later
     assert rec["extract_first"] is None
 
 
@@ -141,15 +143,15 @@ def test_tangled_boundaries_mean_modularize_first_naming_cycles_and_shared_table
     inp, checklist, decision = judged(shop(cycle=True, shared_table=True), SCALING)
     assert (decision.verdict, decision.rule) == (MODULARIZE, "boundaries")
     rec = recommendation(decision, inp, checklist)
-    steps = {s["item"]: s for s in rec["plan"] if "item" in s}
-    cycles = steps["bound.cycles"]
+    steps = {s["kind"]: s for s in rec["plan"]}
+    cycles = steps["cycles"]
     assert cycles["cycles"] == [["catalog", "orders", "search"]]
-    assert "cut catalog -> orders" in cycles["detail"]  # the lighter direction
-    assert "cut catalog -> search" in cycles["detail"]
-    tables = steps["bound.data_ownership"]
-    assert tables["tables"][0]["table"] == "orders_order"
-    assert set(tables["tables"][0]["writers"]) == {"catalog"}  # the owner itself writes none
-    assert "catalog/api.py:40" in tables["detail"]
+    assert "catalog -> orders: " in cycles["detail"]  # the lighter direction
+    assert "catalog -> search: " in cycles["detail"]
+    tables = steps["tables"]
+    assert tables["tables_written"][0] == "orders_order"
+    assert "orders_order (owner orders) written by catalog at catalog/api.py:40" \
+        in tables["detail"]  # the owner itself is never listed as a writer
     assert rec["plan"][0]["item"] == "bound.cycles"
     assert "orders_order" in rec["summary"]
 

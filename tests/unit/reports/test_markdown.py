@@ -52,16 +52,26 @@ def test_a_date_is_added_only_when_given(documents):
     assert "2026-11-25" not in render_markdown(doc)
 
 
-def test_failing_items_are_listed_worst_first_and_capped(documents):
-    def fifteen_failing(d):  # the first 15 items fail, scores 0.00 to 0.14; the others pass
+def test_gaps_are_listed_worst_first_and_capped_and_forces_apart(documents):
+    def fifteen_low(d):  # the first 15 items score 0.00 to 0.14; the others 1.0
         for n, item in enumerate(d["readiness"]["items"]):
-            item.update(status="measured", score=n / 100 if n < 15 else 1.0)
+            score = n / 100 if n < 15 else 1.0
+            force = item["group"] == "forces" or item["id"] == "org.teams"
+            item.update(status="measured", score=score,
+                        argues=("stay" if score < 0.5 else "extract") if force
+                        else ("gap" if score < 0.5 else "ready"))
 
-    doc = variant(documents["marketplace"], fifteen_failing)
-    titles = [i["title"] for i in doc["readiness"]["items"]]
+    doc = variant(documents["marketplace"], fifteen_low)
+    items = doc["readiness"]["items"][:15]
+    gaps = [i["title"] for i in items if i["argues"] == "gap"]
     text = render_markdown(doc)
-    listed = re.findall(r"^- \*\*(.+?)\*\* \(", text, re.MULTILINE)
-    assert listed == [md_text(t) for t in titles[:10]] and "- …and 5 more" in text
+    block = text.split("Gaps to close", 1)[1].split("\n\n", 2)[1]
+    listed = re.findall(r"^- \*\*(.+?)\*\* \(", block, re.MULTILINE)
+    assert listed == [md_text(t) for t in gaps[:8]]
+    assert f"- …and {len(gaps) - 8} more" in block
+    staying = [i["title"] for i in items if i["argues"] == "stay"]
+    assert staying and all(f"**{md_text(t)}**" not in block for t in staying)
+    assert all(f"**{md_text(t)}**" in text.split("Forces for staying", 1)[1] for t in staying)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -36,7 +36,7 @@ def test_summary_of_an_extract_verdict(documents):
 
 @pytest.mark.parametrize("name, label, tone", [
     ("marketplace", "Extract a service", "go"),
-    ("tangled", "Modularise first", "hold"),
+    ("tangled", "Modularize first", "hold"),
     ("bookshop", "Stay a monolith", "hold"),
 ])
 def test_each_verdict_the_tool_gives_has_its_label(documents, name, label, tone):
@@ -294,7 +294,9 @@ def test_summary_carries_the_partition_notes_and_the_share_in_contexts(documents
     notes = doc["recommendation"]["partition_notes"]
     assert notes  # the sample's packages are coupled into fewer contexts
     s = view.summary(doc)
-    assert s["notes"] == notes
+    # a long note shows its head and folds the rest; together they are the note
+    assert [n["text"].removesuffix(" \u2026") + (" " + n["rest"] if n["rest"] else "")
+            for n in s["notes"]] == notes
     share = doc["judgement"]["lines"]["share"]
     assert ("application lines in contexts", f"{share:.0%}") in s["facts"]
     assert ("contexts", str(len(doc["contexts"]))) in s["facts"]
@@ -305,6 +307,6 @@ def test_summary_shows_three_partition_notes_at_most_and_no_share_without_judgem
     """Input the schema refuses (four notes; no judgement): the view still holds its line."""
     doc = documents["tangled"]
     doc["recommendation"]["partition_notes"] = ["a", "b", "c", "d"]
-    assert view.summary(doc)["notes"] == ["a", "b", "c"]
+    assert view.summary(doc)["notes"] == [{"text": x, "rest": ""} for x in ("a", "b", "c")]
     del doc["judgement"]
     assert all(k != "application lines in contexts" for k, _ in view.summary(doc)["facts"])
