@@ -80,7 +80,7 @@ def detect_ci(tree: FileTree) -> tuple[Evidence, ...]:
 
 
 # --- containers --------------------------------------------------------------------------------
-_DOCKERFILE = re.compile(r"(?:.*/)?(?:Dockerfile(?:\.(?!(?:md|txt|rst)\Z)[\w.-]+)?"
+_DOCKERFILE = re.compile(r"(?:.*/)?(?:Dockerfile(?:[._-](?!(?:md|txt|rst)\Z)[\w.-]+)?"
                          r"|[\w.-]+\.[Dd]ockerfile|Containerfile)")
 _COMPOSE = re.compile(r"(?:.*/)?(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml")
 _FROM = re.compile(r"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)", re.M | re.I)
@@ -96,21 +96,75 @@ def _is_yaml(path: str) -> bool:
     return path.endswith((".yml", ".yaml"))
 
 
+_SERVICE_KEY = re.compile(r"^([ \t]+)([\w.-]+)[ \t]*:[ \t]*(?:#.*)?$")
+_SERVICE_FIELD = re.compile(r"^[ \t]+(build|command|dockerfile|context)[ \t]*:[ \t]*(.*)$")
+_RUNS = re.compile(r"^[ \t]*(?:CMD|ENTRYPOINT)\b", re.M | re.I)
+
+
+def _services(text: str) -> dict[str, dict[str, str]]:
+    """Compose services -> their ``build`` (context), ``dockerfile`` and ``command``, read
+    line by line (one level of nesting under ``build:``)."""
+    out: dict[str, dict[str, str]] = {}
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if _SERVICES.match(line)), None)
+    if start is None:
+        return out
+    indent, current = None, None
+    for line in lines[start + 1:]:
+        if line.strip() and not line[:1].isspace():
+            break  # the next top-level key
+        key = _SERVICE_KEY.match(line)
+        if key and (indent is None or len(key.group(1)) == indent):
+            indent, current = len(key.group(1)), key.group(2)
+            out[current] = {}
+            continue
+        field = _SERVICE_FIELD.match(line)
+        if field and current is not None:
+            name, value = field.group(1), field.group(2).strip().strip("'\"")
+            out[current][name] = value or out[current].get(name, "") or "."
+    return out
+
+
+def _test_harnesses(tree: FileTree, repo: Repo) -> tuple[set[str], set[str]]:
+    """(Compose files, Dockerfiles) of a test harness: a Compose file whose every service
+    that builds an image runs the test suite as its command (``command: make test``), and the
+    Dockerfiles only it builds that start nothing themselves (no CMD or ENTRYPOINT)."""
+    composes, built = set(), set()
+    for path, text in tree.named(_COMPOSE.fullmatch):
+        folder = posixpath.dirname(path)
+        builders = {n: f for n, f in _services(text).items() if "build" in f}
+        if builders and all(f.get("command") and runs_tests(
+                f["command"], Ctx(repo, workdir=folder)) is not None
+                for f in builders.values()):
+            composes.add(path)
+            for f in builders.values():
+                context = posixpath.normpath(posixpath.join(folder, f.get("context")
+                                                            or f["build"]))
+                built.add(posixpath.normpath(posixpath.join(
+                    "" if context == "." else context, f.get("dockerfile") or "Dockerfile")))
+    dockerfiles = {p for p in built if p in tree.paths and not _RUNS.search(tree.read(p) or "")}
+    return composes, dockerfiles
+
+
 def detect_containers(tree: FileTree) -> tuple[Evidence, ...]:
     """The application's Dockerfiles and Compose files. Not a test harness (named for a test
-    run, or built on a browser-test image), nor a Compose file of a side tool: one outside
-    the root that builds nothing and lies in no folder of an application Dockerfile."""
+    run, built on a browser-test image, or a Compose file whose images only run the test suite,
+    with the Dockerfiles only it builds), nor a Compose file of a side tool: one outside the
+    root that builds nothing and lies in no folder of an application Dockerfile."""
     found = []
+    harness_composes, harness_images = _test_harnesses(
+        tree, Repo(tree, [p for p in tree.paths if _DOCKERFILE.fullmatch(p)]))
     for path, text in _application(tree, _DOCKERFILE.fullmatch):
         base = next(_hits(_FROM, text), None)
-        if _HARNESS_NAME.search(_base(path)) or base and _HARNESS_IMAGE.search(base[1].group(1)):
+        if (_HARNESS_NAME.search(_base(path)) or base and _HARNESS_IMAGE.search(base[1].group(1))
+                or path in harness_images):
             continue
         found.append(Evidence(path, base[0], f"Dockerfile (FROM {base[1].group(1)})", "dockerfile")
                      if base else Evidence(path, _first_line(text), "Dockerfile", "dockerfile"))
     image_dirs = {posixpath.dirname(p) for e in found for p in (e.path, tree.real_path(e.path))}
     for path, text in _application(tree, _COMPOSE.fullmatch):
         folder = posixpath.dirname(path)
-        if _HARNESS_NAME.search(_base(path)) or (
+        if _HARNESS_NAME.search(_base(path)) or path in harness_composes or (
                 folder and folder not in image_dirs and not _BUILDS.search(text)):
             continue
         found.append(Evidence(path, _first_line(text, _SERVICES), "Docker Compose file",

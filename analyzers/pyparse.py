@@ -254,7 +254,7 @@ def _walk(module: cst.Module, imports: _ImportCollector, symbols: _SymbolCollect
             if t is cst.Assign and len(node.targets) == 1 \
                     and type(node.targets[0].target) is NameT and type(node.value) is CallT:
                 data.on_bind(node.targets[0].target.value, node.value)
-            if not ctx & _NESTED and t is not cst.AugAssign:
+            if not ctx & _NESTED:  # INSTALLED_APPS = [...] and INSTALLED_APPS += [...]
                 target = node.targets[0].target if t is cst.Assign else node.target
                 if type(target) is NameT and _UPPER_SETTING.issuperset(target.value):
                     data.on_settings_assign(node, target.value)

@@ -148,6 +148,17 @@ def findings(analysis, django: bool) -> dict[str, set[str]]:
 
 
 # --- scoring -------------------------------------------------------------------------------------
+_FILE_SECTIONS = ("ci", "containers", "iac", "config", "workers", "resilience", "health")
+
+
+def _same_file(repo: Path, item: str) -> str:
+    """``path`` or ``path:line`` with the path as the file it really is inside ``repo``."""
+    path, sep, line = item.partition(":")
+    real = os.path.realpath(repo / path)
+    root = os.path.realpath(repo)
+    if real.startswith(root + os.sep):
+        path = os.path.relpath(real, root).replace(os.sep, "/")
+    return path + sep + line
 def _ratio(a: int, b: int) -> float | None:
     return a / b if b else None
 
@@ -186,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         truths = [t for t in truths if t.stem in args.only]
     rows: list[tuple[str, str, int, int, int]] = []
     skipped = []
+    agree: dict[str, list[bool]] = {name: [] for name, _, _ in DETECTORS}
     held_out: set[str] = set()
     for path in truths:
         truth = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -210,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
             if expected is None:
                 continue
             got = found[name]
+            if section in _FILE_SECTIONS:  # one file under two names (a link) is one item
+                expected = {_same_file(where, e) for e in expected}
+                got = {_same_file(where, g) for g in got}
             scope = truth.get(section, {}).get(f"{key}_scope")  # packages labelled, if partial
             if scope:
                 inside = lambda item: any(  # noqa: E731
@@ -218,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                 got = {g for g in got if inside(g)}
             tp, fp, fn = len(got & expected), len(got - expected), len(expected - got)
             rows.append((name, path.stem, tp, fp, fn))
+            if isinstance(truth.get(section, {}).get(key), bool):  # a yes/no fact
+                agree[name].append(got == expected)
             if args.misses and (fp or fn):
                 for item in sorted(got - expected):
                     print(f"  FP {name} {path.stem}: {item}")
@@ -254,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
                 failing.append(f"{name}{' (held out)' if title else ''}")
             print(f"{name:22} {_fmt(p)} {_fmt(r):>6} {tp:4} {fp:4} {fn:4}   "
                   f"{'ok' if ok else 'BELOW'}")
+    for name, verdicts in agree.items():
+        if verdicts:
+            print(f"{name}: a yes/no fact; the tool agrees with the label on "
+                  f"{sum(verdicts)} of {len(verdicts)} repositories")
     for line in skipped:
         print("skipped " + line)
     print(f"\ntarget >= {TARGET} precision and recall: "

@@ -308,3 +308,18 @@ def test_django_meta_history_app_configs_and_user_aliases():
     assert (rush.proxy, rush.app_label, rush.meta) == (True, "rush", "extends")
     # select_for_update locks rows to read them: a read, not a write
     assert [(a.target, a.operation) for a in parsed.data_access] == [("Order", "read")]
+
+
+def test_settings_extended_with_plus_equals_are_read():
+    """taiga's settings end with ``INSTALLED_APPS += ["taiga.telemetry"]``: that app is
+    installed (its models own tables) like those of the first assignment."""
+    src = """\
+    INSTALLED_APPS = ["taiga.base"]
+    INSTALLED_APPS += [
+        "taiga.telemetry",
+    ]
+    counter = 0
+    counter += 1
+    """
+    strings = [(s.line, s.value, s.context) for s in parse(src).strings]
+    assert strings == [(1, "taiga.base", "INSTALLED_APPS"), (3, "taiga.telemetry", "INSTALLED_APPS")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analyzers.delivery import detect_ci, detect_containers, detect_iac
 from analyzers.filetree import FileTree
+from analyzers.runtime import detect_observability
 
 
 def tree(root: Path, files: dict[str, str]) -> FileTree:
@@ -399,3 +400,37 @@ def test_adversarial_pipelines_and_scripts_stay_linear(tmp_path):
     start = time.perf_counter()
     assert lines(detect_ci(t), "runs_tests") == []
     assert time.perf_counter() - start < 15
+
+
+def test_a_compose_file_whose_images_only_run_the_tests_is_a_harness(tmp_path):
+    """A root compose file whose only built service runs 'make test' (the Makefile runs pytest)
+    is a test harness, and so is the Dockerfile only it builds when it starts nothing; the
+    application's image in docker/Dockerfile-src (a Dockerfile-<suffix> name) counts, with
+    its HEALTHCHECK."""
+    tree_ = tree(tmp_path, {
+        "Makefile": "test:\n\tpytest -q\n",
+        "docker-compose.yml": "services:\n  test:\n    build: .\n    command: make test\n"
+                              "  postgres:\n    image: postgres\n",
+        "Dockerfile": "FROM python:3.12\nRUN pip install -e .[tests]\n",
+        "docker/Dockerfile-src": "FROM python:3.12\nCOPY . /app\n"
+                                 "HEALTHCHECK CMD curl -f http://localhost/health\n"
+                                 "CMD [\"gunicorn\", \"app:app\"]\n",
+        "app/__init__.py": "",
+    })
+    assert [(e.path, e.kind) for e in detect_containers(tree_)] == [
+        ("docker/Dockerfile-src", "dockerfile")]
+    probes = [e for e in detect_observability(tree_) if e.kind == "health_check"]
+    assert [(e.path, e.line) for e in probes] == [("docker/Dockerfile-src", 3)]
+
+
+def test_a_compose_file_that_runs_the_application_is_no_harness(tmp_path):
+    t = tree(tmp_path, {
+        "Makefile": "test:\n\tpytest -q\n",
+        "docker-compose.yml": "services:\n  web:\n    build:\n      context: .\n"
+                              "    command: gunicorn app:app\n  tests:\n    build: .\n"
+                              "    command: make test\n",
+        "Dockerfile": "FROM python:3.12\nRUN pip install -e .\n",
+        "app/__init__.py": "",
+    })
+    found = {e.path for e in detect_containers(t)}
+    assert found == {"Dockerfile", "docker-compose.yml"}
