@@ -5,8 +5,11 @@ Everything is static and cheap: file names, regular expressions over text, ``tom
 ``configparser`` for declarations. Nothing is imported or executed (``setup.py`` is never run).
 Files are listed once by ``FileTree``, which never leaves the root (links whose real path lies
 outside are recorded as skipped and never read), skips ``.git``, ``node_modules``, virtualenvs
-(directories holding ``pyvenv.cfg``) and hidden directories except ``.github``, ``.gitlab`` and
-``.circleci``, and caps the number of files and the size of each file read.
+(directories holding ``pyvenv.cfg``) and hidden directories except ``.github``, ``.gitlab``,
+``.circleci`` and container folders (``.devcontainer``), and caps the number of files and the
+size of each file read. The detectors live in ``analyzers.delivery`` (CI, deploys,
+containers, IaC) and ``analyzers.runtime`` (health, resilience, workers and queues,
+configuration); README's "How it decides" says what each reads.
 
 Support code (tests, fixtures, migrations, test settings: ``analyzers.support``, by path and
 by content) is never evidence of how the application runs: a ``queue="..."`` in a test, a

@@ -166,6 +166,10 @@ def cochange(inp: Inputs, th) -> Result:
     inside, across = inp.judgement.cochange_inside, sum(crossing.values())
     if not inside + across:
         return no_data("no files of the contexts changed together")
+    if inside + across < inp.min_changes:
+        return no_data(f"only {inside + across} co-change(s) between files of the contexts, "
+                       f"fewer than {inp.min_changes} (min_changes): too few to judge the "
+                       "boundaries", "Run on a longer history.")
     share = across / (inside + across)
     evidence = tuple(Evidence("(git history)", 0, f"{a} / {b}: {n} co-changes")
                      for (a, b), n in sorted(crossing.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -95,7 +95,7 @@ def size(inp: Inputs, th) -> Result:
                               f"{inp.lines[c]} lines, "
                               f"{len(inp.members[c])} modules") for c in inp.contexts)
     summary = f"{lines:,} application lines in {n} context(s)"
-    advice = ("Small enough to understand as one: a well-modularised monolith is the better "
+    advice = ("Small enough to understand as one: a well-modularized monolith is the better "
               "place to be." if score < 0.5 else
               "Big enough that bounded contexts pay off: make them explicit.")
     return Result(score, summary, evidence, advice, {"lines": lines, "contexts": n})

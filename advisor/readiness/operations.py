@@ -74,7 +74,8 @@ def deploy(inp: Inputs, th) -> Result:
                   "Automate deployment from CI before running more than one deployable.")
 
 
-_IAC_FULL = frozenset({"terraform", "pulumi", "kubernetes", "helm", "kustomize", "serverless"})
+_IAC_FULL = frozenset({"terraform", "pulumi", "kubernetes", "helm", "kustomize", "serverless",
+                       "cloudformation"})
 
 
 def iac(inp: Inputs, th) -> Result:

@@ -186,6 +186,13 @@ def test_cochange_across_boundaries():
     assert scores == pytest.approx([1.0, 0.5, 0.0])
 
 
+def test_a_couple_of_co_changes_are_no_data_not_a_verdict_on_the_boundaries():
+    g = graph(*three_contexts().modules.values(), mod("orders.other"))
+    few = cochanged([("orders/service.py", "billing/api.py", 2)])
+    result = check("bound.cochange", inputs(g, history=few))
+    assert result.score is None and "min_changes" in result.summary
+
+
 @pytest.mark.parametrize("found, score", [
     ([ev("import-linter", "pyproject.toml", 53), ev("contract", "pyproject.toml", 57)], 1.0),
     ([ev("import-linter", "setup.cfg", 3)], 0.5),
