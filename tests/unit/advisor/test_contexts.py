@@ -242,7 +242,8 @@ def test_a_layer_package_is_folded_into_the_domains_it_serves():
 def test_two_halves_of_one_domain_package_in_a_cycle_are_merged():
     """search.query and search.index depend on each other: one domain, not two contexts.
     orders also depends both ways with search, but lives in another package: kept apart."""
-    from advisor.contexts import ContextConfig, _Builder
+    from advisor.context_builder import Builder as _Builder
+    from advisor.contexts import ContextConfig
     from advisor.signals import build_signal_graph
 
     modules = (
