@@ -277,7 +277,7 @@ def test_each_verdict_opens_clean(browser, documents, tmp_path, name):
     page.open(report)
     assert_clean(page, report)
     assert page.evaluate("document.getElementById('verdict').innerText") == {
-        "tangled": "Modularise first", "bookshop": "Stay a monolith"}[name]
+        "tangled": "Modularize first", "bookshop": "Stay a monolith"}[name]
     keep_screenshot(page.screenshot(tmp_path / f"report-{name}.png"))
 
 

@@ -6,7 +6,7 @@ write. The trees, and what each document holds:
 
 * ``marketplace``: samples/marketplace as the git repository ``samples/materialize.py`` makes.
   Extract a service (search first); owners from CODEOWNERS, churn and co-change from history.
-* ``tangled``: samples/tangled as plain files. Modularise first: contexts in a cycle (with the
+* ``tangled``: samples/tangled as plain files. Modularize first: contexts in a cycle (with the
   dependencies chosen to cut it), module cycles with their breakers, tangles, partition notes.
 * ``bookshop``: samples/bookshop as plain files. Stay a monolith (small); one context.
 * ``empty``: one module. No context, candidate, cycle or dependency.
