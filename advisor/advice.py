@@ -129,6 +129,17 @@ def modules_step(inp: Inputs, cfg: VerdictConfig) -> dict | None:
                  contexts=big)
 
 
+_VERBS = (("import", "imports"), ("dynamic", "imports"), ("inheritance", "inherits from"),
+          ("call", "calls"), ("reference", "uses"), ("string", "names by string"),
+          ("data", "relates to"))
+
+
+def _verb(kinds) -> str:
+    """How a dependency is written, strongest first (a relationship("Canvas") is no import)."""
+    kinds = set(kinds)
+    return next((verb for kind, verb in _VERBS if kind in kinds), "depends on")
+
+
 def top_cycle_step(inp: Inputs) -> dict | None:
     """The largest cycle's cuts, each with the imports (file:line) to change."""
     step = cycle_step(inp)
@@ -140,7 +151,7 @@ def top_cycle_step(inp: Inputs) -> dict | None:
         cuts, evidence = [], []
         for a, b in cyc.cut[:5]:
             es = sorted(j.links[a, b], key=lambda e: (-e.weight, e.source))[:3]
-            cuts.append(f"{a} -> {b}: " + ", ".join(f"{e.source} imports {e.target} at "
+            cuts.append(f"{a} -> {b}: " + ", ".join(f"{e.source} {_verb(e.kinds)} {e.target} at "
                                                      f"{_at(inp, e)}" for e in es))
             evidence += [Evidence(inp.path_of(e.source), e.lines[0] if e.lines else 0,
                                   f"cut {e.source} -> {e.target}") for e in es]
