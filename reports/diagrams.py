@@ -40,7 +40,7 @@ MAX_EDGES = 150
 MAX_LABELLED_EDGES = 40
 LINKS_PER_NODE = 3
 FONT = "Helvetica,Arial,sans-serif"
-SCALED_BOX = (2.6, 1.4)  # inches: the largest box of a scaled map
+SCALED_BOX = (4.0, 2.0)  # inches: the largest box of a scaled map (a small one fits its label)
 
 
 class DiagramError(Exception):

@@ -207,8 +207,8 @@ def context_map(u: Units, links: dict[tuple[str, str], float], j: Judged | None 
                      + ", ".join(rest[:20]) + (f" and {len(rest) - 20} more"
                                                if len(rest) > 20 else ""))
     kept = set(names)
-    nodes = [Node(n, float(u.lines[n]), f"{fmt_number(u.lines[n])} lines, "
-                  f"{len(u.members[n])} modules", n in j.involved) for n in names]
+    nodes = [Node(n, float(u.lines[n]), f"{fmt_number(u.lines[n])} lines", n in j.involved)
+             for n in names]
     edges = [Link(a, b, w, (a, b) in j.cut) for (a, b), w in links.items()
              if a in kept and b in kept]
     title = "Context map" if u.level == "context" else "Package map"
