@@ -113,7 +113,8 @@ def modules_step(inp: Inputs, cfg: VerdictConfig) -> dict | None:
         return None
     j = inp.judgement
     parts = [f"{c} ({inp.lines[c]:,} lines"
-             + (f", {len(j.contexts[c].tables)} tables" if j.contexts[c].tables else "") + ")"
+             + (f", {len(j.contexts[c].tables)} table{'s' if len(j.contexts[c].tables) > 1 else ''}"
+                if j.contexts[c].tables else "") + ")"
              for c in big]
     watch, evidence = "", []
     if j.cycles:
