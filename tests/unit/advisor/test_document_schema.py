@@ -431,3 +431,19 @@ def test_a_wrong_entry_is_named_before_the_entry_its_list_then_lacks(document):
     _rename_judged(broken)
     assert [e.split(":")[0] for e in schema_errors(broken)] == ["judgement.contexts[0].name",
                                                                 "judgement.contexts"]
+
+
+def test_version_1_2_fields_are_always_written_and_a_1_1_document_still_validates(document):
+    """The builder writes what each item argues and each plan step's kind (1.2); a document
+    written by 1.1, without them, is still a valid 1.x document that 'advisor report' renders."""
+    assert document["schema_version"] == "1.2"
+    assert all(i["argues"] in ("extract", "stay", "ready", "partial", "gap", "unknown")
+               for i in document["readiness"]["items"])
+    assert all(s["kind"] for s in document["recommendation"]["plan"])
+    old = copy.deepcopy(document)
+    old["schema_version"] = "1.1"
+    for item in old["readiness"]["items"]:
+        del item["argues"]
+    for step in old["recommendation"]["plan"]:
+        del step["kind"]
+    validate_document(old)
