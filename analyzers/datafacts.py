@@ -19,7 +19,7 @@ import libcst as cst
 
 from analyzers.collectors import dotted_name as _dotted
 from analyzers.facts import DataAccessFact, ModelFact, RelationFact, StringRefFact
-from analyzers.ormmodels import read_binding, read_class
+from analyzers.ormmodels import _string, read_binding, read_class
 
 _MANAGERS = frozenset({"objects", "_default_manager", "_base_manager", "all_objects"})
 _WRITES = frozenset({
@@ -44,16 +44,6 @@ _SQL_LITERAL = re.compile(r"""[rRbBuU]{0,2}(?:'''|\"\"\"|'|")\s*(?:SELECT|INSERT
                           re.IGNORECASE)
 _SQL_TABLES = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+[\"`\[]?([A-Za-z_][\w.]*)",
                          re.IGNORECASE)
-
-
-def _string(node) -> str | None:
-    if type(node) in (cst.SimpleString, cst.ConcatenatedString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - f-string parts have no static value
-            return None
-        return value if isinstance(value, str) else None
-    return None
 
 
 _NAME_LITERAL = re.compile(r"""[uU]?(['"])([A-Za-z_][\w.]*)\1\Z""")

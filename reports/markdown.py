@@ -89,7 +89,14 @@ def render_markdown(document: dict, generated_at: str | None = None,
     s = view.summary(document)
     r = view.readiness(document)
     meta = view.meta(document, generated_at)
-    link = lambda where: evidence_link(where, repo_url, meta["commit"])  # noqa: E731
+
+    def entry(head: str, text: str, limit: int, evidence: list[dict]) -> str:
+        """One list entry: its head, its text cut at ``limit``, links to its evidence."""
+        where = [e["where"] for e in evidence if e["where"]][:EVIDENCE_LINKS]
+        return (head + (f": {md_text(_cut(text, limit))}" if text else "")
+                + (" — " + ", ".join(evidence_link(w, repo_url, meta["commit"]) for w in where)
+                   if where else ""))
+
     lines = [f"## Monolith assessment: {md_text(s['label'])}", ""]
     head = [f"**Verdict:** {md_text(s['label'])}"
             + (f" ({md_code(s['verdict'])})" if s["verdict"] else "")]
@@ -110,14 +117,8 @@ def render_markdown(document: dict, generated_at: str | None = None,
     lines.append("")
     if steps:
         for i, step in enumerate(steps[:PLAN_STEPS], start=1):
-            entry = f"{i}. **{md_text(step['title'])}**"
-            detail = step["full"]
-            if detail:
-                entry += f": {md_text(_cut(detail, STEP_CHARS))}"
-            where = [e["where"] for e in step["evidence"] if e["where"]][:EVIDENCE_LINKS]
-            if where:
-                entry += " — " + ", ".join(link(w) for w in where)
-            lines.append(entry)
+            lines.append(entry(f"{i}. **{md_text(step['title'])}**", step["full"], STEP_CHARS,
+                               step["evidence"]))
         if len(steps) > PLAN_STEPS:
             lines.append(f"\n…and {len(steps) - PLAN_STEPS} more steps in the report.")
     else:
@@ -154,13 +155,8 @@ def render_markdown(document: dict, generated_at: str | None = None,
             lines += ["", "Gaps to close before any extraction:" if not s["first"]
                       else "Gaps to close:", ""]
             for item in gaps[:GAP_ITEMS]:
-                entry = f"- **{md_text(item['title'])}** ({item['score_label']})"
-                if item["advice"]:
-                    entry += f": {md_text(_cut(item['advice'], REASON_CHARS))}"
-                where = [e["where"] for e in item["evidence"] if e["where"]][:EVIDENCE_LINKS]
-                if where:
-                    entry += " — " + ", ".join(link(w) for w in where)
-                lines.append(entry)
+                lines.append(entry(f"- **{md_text(item['title'])}** ({item['score_label']})",
+                                   item["advice"], REASON_CHARS, item["evidence"]))
             if len(gaps) > GAP_ITEMS:
                 lines.append(f"- …and {len(gaps) - GAP_ITEMS} more")
         for kind, heading in (("stay", "Forces for staying one deployable:"),

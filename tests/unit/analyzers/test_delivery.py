@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import os
 import textwrap
-from pathlib import Path
 
 from analyzers.delivery import detect_ci, detect_containers, detect_iac
 from analyzers.filetree import FileTree
 from analyzers.runtime import detect_observability
+from tests.unit.analyzers.trees import tree
 
 
-def tree(root: Path, files: dict[str, str]) -> FileTree:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return FileTree(str(root))
 
 
 def workflow(steps: str, runner: str = "ubuntu-latest", job: str = "build") -> str:

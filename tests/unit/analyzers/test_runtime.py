@@ -4,24 +4,17 @@ rule must find with the look-alikes it must leave alone."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from analyzers.filetree import Evidence, FileTree
 from analyzers.runtime import (
     detect_config,
     detect_messaging,
     detect_observability,
     detect_resilience,
 )
+from tests.unit.analyzers.trees import tree
 
 
-def tree(root: Path, files: dict[str, str]) -> FileTree:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return FileTree(str(root))
 
 
 def where(evidence, kinds) -> set[str]:

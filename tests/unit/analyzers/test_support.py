@@ -4,12 +4,10 @@ and operations evidence that never comes from tests, fixtures or migrations."""
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from analyzers.operations import (
-    FileTree,
     detect_config,
     detect_containers,
     detect_iac,
@@ -19,6 +17,7 @@ from analyzers.operations import (
 )
 from analyzers.pyparse import parse_source
 from analyzers.support import content_kind, path_kind, support_kind, text_kind
+from tests.unit.analyzers.trees import tree
 
 SUPPORT_PATHS = {
     "tests/test_orders.py": "test", "app/tests/__init__.py": "test",
@@ -148,12 +147,6 @@ def test_path_wins_over_content():
 
 
 # --- operations evidence never comes from support code --------------------------------------
-def tree(root: Path, files: dict[str, str]) -> FileTree:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return FileTree(str(root))
 
 
 TEST_SUITE = {
