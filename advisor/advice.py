@@ -112,10 +112,11 @@ def modules_step(inp: Inputs, cfg: VerdictConfig) -> dict | None:
     if len(big) < 2:
         return None
     j = inp.judgement
-    parts = [f"{c} ({inp.lines[c]:,} lines"
-             + (f", {len(j.contexts[c].tables)} table{'s' if len(j.contexts[c].tables) > 1 else ''}"
-                if j.contexts[c].tables else "") + ")"
-             for c in big]
+    def tables(c: str) -> str:
+        n = len(j.contexts[c].tables)
+        return f", {n} table{'s' if n > 1 else ''}" if n else ""
+
+    parts = [f"{c} ({inp.lines[c]:,} lines{tables(c)})" for c in big]
     watch, evidence = "", []
     if j.cycles:
         a, b = j.cycles[0].cut[0]

@@ -62,7 +62,11 @@ from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
 from advisor.fields import real, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
-from advisor.context_builder import Builder, _layer_root, layer_of  # noqa: F401 - layer_of re-exported
+from advisor.context_builder import (  # noqa: F401 - layer_of is re-exported
+    Builder,
+    _layer_root,
+    layer_of,
+)
 from advisor.context_names import _domain_package, data_apps, dominant_package, name_contexts
 from advisor.layers import domain_stems, layer_roles, wiring
 from advisor.metrics import omnipresent

@@ -185,7 +185,8 @@ def _fetch_line(truth: dict, where: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = os.environ.get("ADVISOR_TRUTH_REPOS") or os.path.expanduser("~/.cache/advisor-truth")
-    parser.add_argument("--repos", default=default, help=f"checked-out repositories (default {default})")
+    parser.add_argument("--repos", default=default,
+                        help=f"checked-out repositories (default {default})")
     parser.add_argument("--only", nargs="*", help="truth files to run (stems)")
     parser.add_argument("--misses", action="store_true", help="print every FP and FN")
     args = parser.parse_args(argv)

@@ -3,9 +3,10 @@
 Verdict, rationale, the plan that follows the verdict, what the checklist argues (gaps to close,
 forces for staying one deployable or for extraction), the top candidates and the structure, in
 under ``MAX_CHARS`` characters; the HTML report holds the rest. Evidence paths link to the
-file at the analysed commit when the repository's web address is known. Every value from the document passes through
-``md_text`` (HTML and Markdown syntax escaped) or ``md_code`` (the same, in a <code> element),
-so names from the analysed code show as text on GitHub, GitLab and any CommonMark renderer, and
+file at the analysed commit when the repository's web address is known.
+
+Every value from the document passes through ``md_text`` (HTML and Markdown syntax escaped) or
+``md_code`` (the same, in a <code> element), so names from the analysed code show as text on GitHub, GitLab and any CommonMark renderer, and
 no raw markup from them is ever in the file. The same functions keep a name from pinging
 anyone (a zero-width joiner after each ``@``: ``@team`` in a package name mentions nobody in a
 pull-request comment) and from reordering the text (control and bidi characters are shown as
@@ -164,8 +165,8 @@ def render_markdown(document: dict, generated_at: str | None = None,
             forces = [i for i in r["all"] if i["status"] == kind]
             if forces:
                 lines += ["", heading, ""]
-                lines += [f"- **{md_text(i['title'])}**: {md_text(_cut(i['summary'], REASON_CHARS))}"
-                          for i in forces]
+                lines += [f"- **{md_text(i['title'])}**: "
+                          f"{md_text(_cut(i['summary'], REASON_CHARS))}" for i in forces]
     else:
         lines.append("No readiness items in this assessment yet.")
     lines.append("")

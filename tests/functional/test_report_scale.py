@@ -84,7 +84,8 @@ def django_report(django_root, tmp_path_factory):
     return out
 
 
-def test_a_large_report_reads_well_in_a_real_browser(browser, django_report, tmp_path):  # noqa: F811
+def test_a_large_report_reads_well_in_a_real_browser(  # noqa: F811 - the browser fixture
+        browser, django_report, tmp_path):
     document = json.loads((django_report / "assessment.json").read_text(encoding="utf-8"))
     assert len(document["contexts"]) > 12  # large enough to need a summarised map
     b = browser()
