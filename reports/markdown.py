@@ -8,9 +8,9 @@ file at the analysed commit when the repository's web address is known.
 Every value from the document passes through ``md_text`` (HTML and Markdown syntax escaped) or
 ``md_code`` (the same, in a <code> element), so names from the analysed code show as text on
 GitHub, GitLab and any CommonMark renderer, and no raw markup from them is ever in the file.
-The same functions keep a name from pinging anyone (a zero-width joiner after each ``@``: ``@team`` in a package name mentions nobody in a
-pull-request comment) and from reordering the text (control and bidi characters are shown as
-escapes, ``\\u202e``).
+The same functions keep a name from pinging anyone (a zero-width joiner after each ``@``:
+``@team`` in a package name mentions nobody in a pull-request comment) and from reordering the
+text (control and bidi characters are shown as escapes, ``\\u202e``).
 """
 
 from __future__ import annotations
