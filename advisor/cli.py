@@ -194,8 +194,15 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
 
 @cli.command()
 @click.argument("path", type=click.Path(), default=".")
-@click.option("--format", "fmt", type=click.Choice(["json", "dot"]), default="json",
-              show_default=True, help="JSON (nodes, edges) or Graphviz DOT.")
+@click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json",
+              show_default=True, help="JSON (nodes, edges), Graphviz DOT or a Mermaid flowchart.")
+@click.option("--depth", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Fold every node into its first N dotted parts (shop.orders.models -> "
+                   "shop.orders at 2): a graph Graphviz can lay out.")
+@click.option("--focus", default=None, metavar="MODULE",
+              help="Only MODULE (or the modules of that package) and its direct neighbours.")
+@click.option("--cycles-only", is_flag=True,
+              help="Only the nodes in dependency cycles and the edges inside each cycle.")
 @click.option("--level", type=click.Choice(["module", "package"]), default="module",
               show_default=True, help="One node per module, or per package.")
 @click.option("--kinds", default=None, metavar="LIST",
@@ -208,8 +215,8 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE instead of stdout.")
 @common_options
-def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, cache_dir, jobs,
-          quiet, **limits):
+def graph(path, fmt, depth, focus, cycles_only, level, kinds, exclude_tags, output, config_path,
+          no_cache, cache_dir, jobs, quiet, **limits):
     """Export the dependency graph of the code base at PATH.
 
     Edges are internal module -> module dependencies with their kinds (import, dynamic, call,
@@ -217,8 +224,9 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
     tags (lazy, conditional, type_checking). Progress and notes go to stderr, so stdout stays
     machine-readable.
     """
-    from advisor.export import graph_document, to_json
+    from advisor.export import graph_document, shape, to_json
     from reports.dot import to_dot
+    from reports.mermaid import to_mermaid
     from advisor.graph import EDGE_KINDS, filter_edges
 
     kind_list = None
@@ -233,10 +241,16 @@ def graph(path, fmt, level, kinds, exclude_tags, output, config_path, no_cache, 
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
     edges = filter_edges(analysis.graph, kind_list, tuple(exclude_tags))
     document = graph_document(analysis.graph, edges, level)
+    try:
+        document = shape(document, depth, focus, cycles_only)
+    except ValueError:
+        raise click.BadParameter(f"no {level} named {focus!r} or inside it; list the names "
+                                 "with 'advisor graph PATH --depth 2'",
+                                 param_hint="--focus") from None
     if fmt == "json":
         document["skipped"] = [{"path": s.path, "reason": s.reason}
                                for s in analysis.facts.skipped]
-    text = to_json(document) if fmt == "json" else to_dot(document)
+    text = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid}[fmt](document)
     if output:
         write_files({output: text})
     else:

@@ -149,3 +149,50 @@ def test_graph_dot_keeps_names_from_the_tree_as_data(tree):
     except DiagramError as exc:
         raise AssertionError(f"Graphviz rejected the DOT: {exc}") from None
     assert len(re.findall(r'class="node"', svg)) == 6  # shop, billing, orders and the three
+
+
+BIG = {
+    "shop/__init__.py": "",
+    "shop/orders/__init__.py": "",
+    "shop/orders/models.py": "from shop.billing import models as bm\n\nX = bm.Y\n",
+    "shop/orders/views.py": "from shop.orders import models\n\nV = models.X\n",
+    "shop/billing/__init__.py": "",
+    "shop/billing/models.py": "from shop.orders import views\n\nY = 1\nZ = views.V\n",
+    "shop/catalog/__init__.py": "",
+    "shop/catalog/models.py": "from shop.orders import models\n\nC = models.X\n",
+    "shop/search/__init__.py": "",
+    "shop/search/index.py": "from shop.catalog import models\n\nI = models.C\n",
+}
+
+
+def test_graph_depth_focus_cycles_only_and_mermaid(tree):
+    """The options that make a big graph drawable (issue: 455 packages, 3.8k edges never
+    finished in Graphviz): fold to a depth, a module's neighbourhood, the cycles alone."""
+    root = tree(BIG)
+    folded = json.loads(advisor("graph", root, "--depth", "2", "-q").out)
+    assert [n["id"] for n in folded["nodes"]] == ["shop", "shop.billing", "shop.catalog",
+                                                 "shop.orders", "shop.search"]
+    pairs = {(e["source"], e["target"]) for e in folded["edges"]}
+    assert pairs == {("shop.orders", "shop.billing"), ("shop.billing", "shop.orders"),
+                     ("shop.catalog", "shop.orders"), ("shop.search", "shop.catalog")}
+    assert folded["depth"] == 2
+    near = json.loads(advisor("graph", root, "--depth", "2", "--focus", "shop.catalog",
+                              "-q").out)
+    assert {n["id"] for n in near["nodes"]} == {"shop.catalog", "shop.orders", "shop.search"}
+    cycles = json.loads(advisor("graph", root, "--depth", "2", "--cycles-only", "-q").out)
+    assert {n["id"] for n in cycles["nodes"]} == {"shop.billing", "shop.orders"}
+    assert {(e["source"], e["target"]) for e in cycles["edges"]} == {
+        ("shop.orders", "shop.billing"), ("shop.billing", "shop.orders")}
+    mermaid = advisor("graph", root, "--depth", "2", "--cycles-only", "--format", "mermaid", "-q")
+    assert mermaid.code == 0 and mermaid.out.splitlines()[0] == "flowchart LR"
+    assert '["shop.billing"]' in mermaid.out and mermaid.out.count("-->") == 2
+    missing = advisor("graph", root, "--focus", "shop.nothing", "-q")
+    assert missing.code == 2 and "--focus" in missing.err and "shop.nothing" in missing.err
+
+
+def test_mermaid_labels_cannot_end_the_label_or_start_markup():
+    from reports.mermaid import label, to_mermaid
+
+    assert label('a"] --> evil["x') == "a#quot;#93; --#gt; evil#91;#quot;x"
+    text = to_mermaid({"nodes": [{"id": 'x"<b>'}], "edges": []})
+    assert text == 'flowchart LR\n    n0["x#quot;#lt;b#gt;"]\n'
