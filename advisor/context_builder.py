@@ -27,10 +27,15 @@ def layer_of(name: str, layers: tuple[str, ...], apps=frozenset()
     return None
 
 
+def _root(info: tuple[str, tuple[str, ...]]) -> bool:
+    """A layer (``layer_of``) directly below the project that names no domain."""
+    return not info[1] and "." not in info[0]
+
+
 def _layer_root(name: str, layers: tuple[str, ...]) -> bool:
     """``shop/graphql/api.py``: a layer module directly below the project, naming no domain."""
     info = layer_of(name, layers)
-    return info is not None and not info[1] and "." not in info[0]
+    return info is not None and _root(info)
 
 
 def _stem(token: str) -> str:
@@ -55,7 +60,7 @@ class Builder:
         unlike the project's own layer root (``shop/api.py``, ``shop/cli.py``), which may be
         wiring."""
         info = self.layers[module]
-        return info is not None and (bool(info[1]) or "." in info[0])
+        return info is not None and not _root(info)
 
     def set(self, module: str, label: str, how: str) -> None:
         self.label[module] = label

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from weakref import WeakKeyDictionary
 
 from analyzers.commands import Ctx, Repo, runs_tests
 from analyzers.deploying import shipments
@@ -52,6 +53,16 @@ def _tests_action(step: Step) -> bool:
         i.key == "runTests" and i.value.lower() == "false" for i in step.inputs)
 
 
+_REPOS: WeakKeyDictionary[FileTree, Repo] = WeakKeyDictionary()
+
+
+def _repo(tree: FileTree) -> Repo:
+    """One ``Repo`` per tree, so CI and containers follow each script and Makefile once."""
+    if tree not in _REPOS:
+        _REPOS[tree] = Repo(tree, [p for p in tree.paths if _DOCKERFILE.fullmatch(p)])
+    return _REPOS[tree]
+
+
 def detect_ci(tree: FileTree) -> tuple[Evidence, ...]:
     found = []
     for path in tree.paths:
@@ -59,7 +70,7 @@ def detect_ci(tree: FileTree) -> tuple[Evidence, ...]:
             label, regex = _TEST_RUNNERS[_base(path)]
             found.append(Evidence(path, _first_line(tree.read(path) or "", regex), label,
                                   "test_runner"))
-    repo = Repo(tree, [p for p in tree.paths if _DOCKERFILE.fullmatch(p)])
+    repo = _repo(tree)
     for path, text in tree.named(lambda p: pipeline_kind(p) is not None):
         pipeline = read_pipeline(path, text)
         found.append(Evidence(path, pipeline.line or _first_line(text), pipeline_kind(path),
@@ -153,7 +164,7 @@ def detect_containers(tree: FileTree) -> tuple[Evidence, ...]:
     root that builds nothing and lies in no folder of an application Dockerfile."""
     found = []
     harness_composes, harness_images = _test_harnesses(
-        tree, Repo(tree, [p for p in tree.paths if _DOCKERFILE.fullmatch(p)]))
+        tree, _repo(tree))
     for path, text in _application(tree, _DOCKERFILE.fullmatch):
         base = next(_hits(_FROM, text), None)
         if (_HARNESS_NAME.search(_base(path)) or base and _HARNESS_IMAGE.search(base[1].group(1))

@@ -174,15 +174,22 @@ def _probes(tree: FileTree) -> list[Evidence]:
     return found + supervisor_probes(tree)
 
 
-def detect_observability(tree: FileTree, deps: tuple[Evidence, ...] | None = None
-                         ) -> tuple[Evidence, ...]:
+def _topic(tree: FileTree, deps: tuple[Evidence, ...] | None, topic: str, in_file,
+           in_tree) -> tuple[Evidence, ...]:
+    """A topic's evidence: its libraries imported or declared, ``in_file(path, text)`` for each
+    application file, ``in_tree(tree)`` for the files that start or probe processes."""
     found = []
     for path, text in _application(tree):
-        found += library_imports(path, text, "observability")
-        found += _health_endpoints(path, text)
-    found += _probes(tree)
-    found += library_dependencies(_deps(tree, deps), "observability")
+        found += library_imports(path, text, topic)
+        found += in_file(path, text)
+    found += in_tree(tree)
+    found += library_dependencies(_deps(tree, deps), topic)
     return _sorted(found)
+
+
+def detect_observability(tree: FileTree, deps: tuple[Evidence, ...] | None = None
+                         ) -> tuple[Evidence, ...]:
+    return _topic(tree, deps, "observability", _health_endpoints, _probes)
 
 
 # --- resilience --------------------------------------------------------------------------------
@@ -281,13 +288,7 @@ def _queues(path: str, text: str) -> list[Evidence]:
 
 def detect_messaging(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                      ) -> tuple[Evidence, ...]:
-    found = []
-    for path, text in _application(tree):
-        found += library_imports(path, text, "messaging")
-        found += _queues(path, text)
-    found += worker_processes(tree)
-    found += library_dependencies(_deps(tree, deps), "messaging")
-    return _sorted(found)
+    return _topic(tree, deps, "messaging", _queues, worker_processes)
 
 
 # --- configuration -----------------------------------------------------------------------------

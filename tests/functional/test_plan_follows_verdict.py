@@ -3,15 +3,11 @@ documents the real CLI writes for the samples (plain copies and git-materialised
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.functional.cli import advisor
-from tests.functional.test_samples import EXPECTED, SAMPLES, materialize
+from tests.functional.test_samples import EXPECTED, plain, with_history  # noqa: F401 - fixtures
 
 # advice that belongs to an extraction only (issue: a one-author monolith was told to add
 # Terraform, circuit breakers, a saga and a team per context)
@@ -21,22 +17,12 @@ EXTRACTION_ONLY = re.compile(r"(?i)\bsaga|outbox|foreign keys? by ids|replace cr
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory):
-    base = tmp_path_factory.mktemp("plans")
-    out = {}
-    for name in EXPECTED:
-        root = base / name
-        shutil.copytree(SAMPLES / name, root)
-        run = advisor("analyze", root, "-o", base / f"out-{name}", "--no-cache", "-q")
-        assert run.code == 0, run.err
-        out[name] = json.loads((base / f"out-{name}" / "assessment.json").read_text("utf-8"))
-        out[name]["_md"] = (base / f"out-{name}" / "report.md").read_text("utf-8")
-    git = materialize("tangled", base / "tangled-git")
-    run = advisor("analyze", git, "-o", base / "out-tangled-git", "--no-cache", "-q")
-    assert run.code == 0, run.err
-    out["tangled-git"] = json.loads((base / "out-tangled-git" / "assessment.json")
-                                    .read_text("utf-8"))
-    out["tangled-git"]["_md"] = (base / "out-tangled-git" / "report.md").read_text("utf-8")
+def documents(plain, with_history):  # noqa: F811 - test_samples' fixtures
+    """Each sample's document (plain copies) and the git-materialised tangled one, with its
+    report.md."""
+    out = dict(plain, **{"tangled-git": with_history["tangled"]})
+    for document in out.values():
+        document["_md"] = (document["_out"] / "report.md").read_text("utf-8")
     return out
 
 
