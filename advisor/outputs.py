@@ -1,6 +1,6 @@
 """Rendering the assessment document to its output formats, and writing files safely.
 
-No printing here (only ``advisor/cli.py`` prints): these return text or write files.
+No printing here (only the ``advisor/cli`` package prints): these return text or write files.
 
 Writing runs in a folder that may come from an untrusted repository (the default
 ``advisor-report`` in the working directory, the baseline next to the code), so a write never
