@@ -63,7 +63,7 @@ def assign_names(
             anchor = () if root == "." else tuple(root.split("/"))
             rel = dirs[len(anchor):]
         else:
-            i = len(dirs)
+            i = _enclosing_package(dirs, package_dirs, bool(root_name))
             while i > 0 and "/".join(dirs[:i]) in package_dirs:
                 i -= 1
             if i == 0 and "" in package_dirs and root_name:
@@ -86,6 +86,19 @@ def assign_names(
         roots.add("/".join(root_parts) or ".")
     _disambiguate(names, layout, notes)
     return Naming(names, tuple(sorted(roots)), tuple(notes))
+
+
+def _enclosing_package(dirs: list[str], package_dirs: frozenset[str], named_root: bool) -> int:
+    """How many of ``dirs`` the file's name is anchored below: all of them, except that folders
+    without ``__init__.py`` inside a package (``shop/orders/tasks/`` under ``shop/orders/``) are
+    namespace portions of it and keep their place in the name (``shop.orders.tasks.v3``), however
+    the file is imported. Folders whose names are no identifiers cannot be imported that way."""
+    for k in range(len(dirs), -1, -1):
+        if "/".join(dirs[:k]) in package_dirs and (k or named_root):
+            if all(part.isidentifier() for part in dirs[k:]):
+                return k
+            break
+    return len(dirs)
 
 
 def _namespace_prefixes(layout, imports) -> dict[tuple[str, ...], tuple[str, ...]]:
