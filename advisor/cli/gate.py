@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import click
 
 from advisor import __version__
 from advisor.cli.common import EXIT_GATE_FAILED, EXIT_OK, _analyze, _note, _report_skips, _say
 from advisor.cli.common import common_options
-from advisor.errors import AdvisorError
-from advisor.outputs import check_target, write_files
+from advisor.errors import AdvisorError, InputError
+from advisor.outputs import OutputError, check_target, write_files
 from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 
 
@@ -32,6 +33,71 @@ def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=
     return root, gate, baseline
 
 
+HOME_URL = "https://github.com/monolith-advisor/monolith-advisor"  # when not installed
+SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
+
+
+def _home_url() -> str:
+    """The tool's home page, from the installed package's [project.urls] Homepage."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("monolith-advisor").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage" and url.strip():
+            return url.strip().rstrip("/")
+    return HOME_URL
+
+
+def _source_root(root: str, sarif_root: str | None) -> str:
+    """The folder SARIF paths are relative to: ``--sarif-root``, else the repository holding
+    ``root`` (the nearest folder upwards with a ``.git``; only looked for, nothing in it is
+    read or run), else ``root`` itself."""
+    if sarif_root:
+        given = os.path.realpath(sarif_root)
+        if not os.path.isdir(given):
+            raise InputError(f"--sarif-root {sarif_root}: not a directory",
+                             "give the root of the repository the SARIF is uploaded for")
+        if os.path.commonpath([given, root]) != given:
+            raise InputError(f"--sarif-root {sarif_root}: does not contain the analysed "
+                             f"folder {root}", "give the repository root that holds PATH")
+        return given
+    folder = root
+    while not os.path.lexists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return root
+        folder = parent
+    return folder
+
+
+def _summary_target() -> str | None:
+    """``$GITHUB_STEP_SUMMARY`` when set, checked like any output (no device, FIFO, folder)."""
+    path = os.environ.get(SUMMARY_ENV)
+    if path:
+        check_target(path)
+    return path or None
+
+
+def _append(path: str, text: str) -> None:
+    """Append ``text`` to ``path``, as GitHub expects of a job summary; refuse anything but a
+    regular file (checked on the open file, so a swap after ``check_target`` is caught)."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY,
+                 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OutputError(f"{path}: not a regular file; the job summary was not written",
+                              f"point {SUMMARY_ENV} at a file")
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+
+
 @click.command()
 @click.argument("path", type=click.Path(), default=".")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
@@ -44,28 +110,36 @@ def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=
                    "metric values. Never accepts new violations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout (a summary goes to stderr).")
+@click.option("--sarif-root", type=click.Path(file_okay=False), default=None,
+              help="Make SARIF paths relative to DIR (default: the git repository holding "
+                   "PATH, else PATH): code scanning reads them from the repository root.")
 @common_options
-def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cache, cache_dir,
-          jobs, quiet, **limits):
+def check(path, baseline_file, fmt, update_baseline, output, sarif_root, config_path, no_cache,
+          cache_dir, jobs, quiet, **limits):
     """Gate the code base at PATH on coupling rules and contracts ([tool.advisor.gate]).
 
     Exit 0 when no new violation of error severity (warnings alone pass), 1 when there is
     one, 2 on a configuration, baseline or input error. Violations recorded in the baseline
-    are known debt and do not fail; see docs/ci.md.
+    are known debt and do not fail; see docs/ci.md. When $GITHUB_STEP_SUMMARY is set, a
+    Markdown summary is appended to that file.
     """
     from advisor.gate import render_baseline, run_gate, tighten
     from reports.gate_formats import format_gate, summary_line
 
     root, gate, baseline = _gate_inputs(path, config_path, baseline_file, update_baseline)
+    source_root = _source_root(root, sarif_root)
     for target in [output] + ([baseline.path] if update_baseline else []):
         if target:
             check_target(target)
+    summary_file = _summary_target()
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
     result = run_gate(analysis, gate, baseline)
     prefix = os.path.relpath(root, os.path.realpath(os.getcwd())).replace(os.sep, "/")
     if prefix.startswith(".."):  # outside the working directory: absolute paths stay usable
         prefix = root.replace(os.sep, "/")
-    document = result.to_document(__version__, "" if prefix == "." else prefix)
+    home = _home_url()
+    document = result.to_document(__version__, "" if prefix == "." else prefix, source_root,
+                                  home, f"{home}/blob/main/docs/ci.md")
     text = format_gate(fmt, document)
     files = {output: text} if output else {}
     if update_baseline:
@@ -74,6 +148,10 @@ def check(path, baseline_file, fmt, update_baseline, output, config_path, no_cac
         if before != after:
             files[baseline.path] = after
     write_files(files)  # the report and the tightened baseline, both or neither
+    if summary_file:
+        from reports.gate_summary import render_summary  # Markdown helpers: not on the fast path
+
+        _append(summary_file, render_summary(document))
     if output:
         _note(summary_line(document), quiet)
     else:

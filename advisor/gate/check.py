@@ -128,4 +128,6 @@ def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = N
         stale=tuple(stale),
         improvements=tuple(improvements),
         notes=tuple(notes),
+        config_file=gate.config_file and os.path.realpath(gate.config_file),
+        first_file=min((m.path for m in graph.modules.values()), default=None),
     )

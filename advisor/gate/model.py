@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-GATE_DOCUMENT_VERSION = "1.0"
+GATE_DOCUMENT_VERSION = "1.1"  # 1.1: config_file, first_file, source_root, help_uri
 SEVERITIES = ("error", "warn", "off")
 NEW, BASELINED = "new", "baselined"
 
@@ -70,6 +70,19 @@ class StaleEntry:
     key: str
 
 
+# the section of docs/ci.md documenting each kind of rule, as GitHub anchors its headings
+_DOCS_SECTIONS = {"contract": "contracts", "context": "bounded-contexts-tooladvisorgatecontexts",
+                  "builtin": "built-in-rules"}
+
+
+def help_uri(docs_url: str | None, rule: RuleReport) -> str | None:
+    """The address of the docs section that explains ``rule`` (None without ``docs_url``)."""
+    if not docs_url:
+        return None
+    kind = "context" if rule.kind == "builtin" and "context" in rule.id else rule.kind
+    return f"{docs_url}#{_DOCS_SECTIONS.get(kind, 'built-in-rules')}"
+
+
 @dataclass(frozen=True)
 class GateResult:
     root: str
@@ -80,6 +93,8 @@ class GateResult:
     stale: tuple[StaleEntry, ...] = ()
     improvements: tuple[Improvement, ...] = ()
     notes: tuple[str, ...] = ()
+    config_file: str | None = None  # absolute, real: the file the gate settings came from
+    first_file: str | None = None  # root-relative: the analysed root's first file, if any
 
     @property
     def new(self) -> tuple[Violation, ...]:
@@ -98,19 +113,27 @@ class GateResult:
         """Only new violations of error severity fail the gate; warnings alone pass."""
         return self.errors > 0
 
-    def to_document(self, tool_version: str, path_prefix: str = "") -> dict:
+    def to_document(self, tool_version: str, path_prefix: str = "",
+                    source_root: str | None = None, home_url: str | None = None,
+                    docs_url: str | None = None) -> dict:
         """The plain, JSON-able document every output format renders.
 
         ``path_prefix`` is where the analysed root sits relative to the directory the outputs
-        are read from (editors and GitHub annotations want paths relative to the checkout)."""
+        are read from (editors and GitHub annotations want paths relative to the checkout).
+        ``source_root`` is the repository root SARIF paths are relative to (default: the
+        analysed root); ``home_url`` the tool's home page and ``docs_url`` the page
+        documenting the rules (docs/ci.md), whose sections each rule's ``help_uri`` points at."""
         counts: dict[str, int] = {}
         for v in self.new:
             counts[v.rule] = counts.get(v.rule, 0) + 1
         return {
             "version": GATE_DOCUMENT_VERSION,
-            "tool": {"name": "monolith-advisor", "version": tool_version},
+            "tool": {"name": "monolith-advisor", "version": tool_version, "url": home_url},
             "root": self.root,
             "path_prefix": path_prefix,
+            "source_root": source_root or self.root,
+            "config_file": self.config_file,
+            "first_file": self.first_file,
             "passed": not self.failed,
             "summary": {
                 "errors": self.errors,
@@ -121,7 +144,7 @@ class GateResult:
             "rules": [
                 {"id": r.id, "title": r.title, "description": r.description,
                  "severity": r.severity, "guidance": r.guidance, "kind": r.kind,
-                 "violations": counts.get(r.id, 0)}
+                 "violations": counts.get(r.id, 0), "help_uri": help_uri(docs_url, r)}
                 for r in self.rules
             ],
             "violations": [

@@ -143,7 +143,8 @@ def test_sarif_content():
     assert [r["id"] for r in rules] == ["contract/no-web", "module-cycles", "propagation-cost",
                                         "instability"]
     assert rules[0]["help"]["text"] == GUIDE
-    assert rules[3]["defaultConfiguration"] == {"enabled": False, "level": "none"}
+    # code scanning takes only note, warning and error as a default level
+    assert rules[3]["defaultConfiguration"] == {"enabled": False, "level": "note"}
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///work/repo/"}}
     results = run["results"]
     assert [(r["ruleId"], r["ruleIndex"], r["level"]) for r in results] == [
