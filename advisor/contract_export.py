@@ -12,6 +12,14 @@ only C's code, its *roots*):
 Tests and migrations that break a contract today get ``ignore_imports`` entries (they may reach
 into internals); a contract that application code breaks today says so in a comment: take a
 baseline (``advisor baseline``) and burn the violations down.
+
+One semantics in both files: every contract checks imports only (``kinds = ["import"]`` in the
+gate; the edges import-linter sees), so "breaks today" counts the same dependencies in both;
+an ignore entry covers whole subtrees on both sides (``pkg.tests -> shop.orders`` also allows a
+test added tomorrow), written in import-linter as the ``A``/``A.**`` x ``B``/``B.**``
+expressions that say the same, with unmatched-entry alerts off (an entry for a subtree that
+has no such import yet is not a mistake); both check direct imports only (the gate's
+``transitive = false``, import-linter's ``allow_indirect_imports = True``).
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from dataclasses import dataclass, replace
 
 from advisor.data_ownership import is_support_module
 from advisor.readiness.inputs import STRING, Inputs
+
+IMPORT = "import"  # the one edge kind import-linter sees
 
 
 @dataclass(frozen=True)
@@ -32,8 +42,7 @@ class Contract:
     interface: tuple[str, ...] = ()
     violations: int = 0  # module edges of application code that break it today
     guidance: str = ""
-    ignore: tuple[tuple[str, str], ...] = ()  # (source, target) patterns tests need today
-    ignore_modules: tuple[tuple[str, str], ...] = ()  # the module imports behind them
+    ignore: tuple[tuple[str, str], ...] = ()  # (source, target) subtrees tests need today
 
 
 _SUPPORT = "\0support"  # the label of tests and migrations in ``_labels_under``
@@ -79,20 +88,18 @@ def _owner(module: str, roots) -> str | None:
 
 
 def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> Contract:
-    """Count the edges breaking ``contract``; those from tests and migrations become
+    """Count the imports breaking ``contract``; those from tests and migrations become
     ``ignore_imports`` entries (the gate and import-linter check application code only)."""
-    app, ignore, modules = 0, set(), set()
+    app, ignore = 0, set()
     for e in inp.graph.edges:
-        if not _static(e) or not broken(e):
+        if not _imports(e) or not broken(e):
             continue
         if _support(inp, e.source):
             target = _owner(e.target, contract.target) or e.target
             ignore.add((_highest(labels, e.source, {_SUPPORT}), target))
-            modules.add((e.source, e.target))
         else:
             app += 1
-    return replace(contract, violations=app, ignore=tuple(sorted(ignore)),
-                   ignore_modules=tuple(sorted(modules)))
+    return replace(contract, violations=app, ignore=tuple(sorted(ignore)))
 
 
 def propose(inp: Inputs) -> list[Contract]:
@@ -116,7 +123,7 @@ def propose(inp: Inputs) -> list[Contract]:
         if len(roots[c]) != 1 or roots[c][0] not in packages:
             continue
         root = roots[c][0]
-        used = {e.target for e in inp.graph.edges if _static(e) and _inside(e.target, root)
+        used = {e.target for e in inp.graph.edges if _imports(e) and _inside(e.target, root)
                 and not _inside(e.source, root) and not _support(inp, e.source)}
         interface = tuple(sorted("__init__" if t == root else t[len(root) + 1:] for t in used))
         if not interface:
@@ -148,8 +155,14 @@ def _inside(module: str, root: str) -> bool:
 
 
 def _static(edge) -> bool:
-    """An edge the gate sees (not only a framework string, which it does not check)."""
+    """An edge in code (not only a framework string)."""
     return edge.kinds != (STRING,)
+
+
+def _imports(edge) -> bool:
+    """An edge import-linter sees, and so the exported contracts check: an import statement
+    (not ``importlib.import_module``, a name use or a framework string)."""
+    return IMPORT in edge.kinds
 
 
 def _toml_list(values) -> str:
@@ -181,9 +194,10 @@ def gate_toml(inp: Inputs, contracts: list[Contract] | None = None) -> str:
             out += [f"source = {_toml_list(k.source)}", f"target = {_toml_list(k.target)}"]
         else:
             out += [f"target = {_toml_list(k.target)}", f"interface = {_toml_list(k.interface)}"]
+        out.append(f"kinds = {_toml_list([IMPORT])}  # what import-linter sees")
         if k.ignore:
             out.append(f"ignore_imports = {_toml_list(f'{a} -> {b}' for a, b in k.ignore)}"
-                       "  # tests and migrations")
+                       "  # tests and migrations, with everything under them")
         if k.guidance:
             out.append(f"guidance = {json.dumps(k.guidance)}")
         out.append("")
@@ -209,17 +223,26 @@ def importlinter_ini(inp: Inputs, contracts: list[Contract] | None = None) -> st
         out += [f"[importlinter:contract:{_slug(k.name)}]", f"name = {k.name}",
                 "type = forbidden", "source_modules ="] + [f"    {s}" for s in k.source]
         out += ["forbidden_modules ="] + [f"    {t}" for t in k.target]
-        imports = [(a, b) for a, b in k.ignore_modules if _imported(inp, a, b)]
-        if imports:
-            out += ["ignore_imports ="] + [f"    {a} -> {b}" for a, b in imports]
+        if k.ignore:
+            out += ["; tests and migrations, with everything under them (as in the gate)",
+                    "ignore_imports ="]
+            out += [f"    {a} -> {b}" for a, b in _subtree_expressions(inp, k.ignore)]
+            out.append("unmatched_ignore_imports_alerting = none")
         out += ["allow_indirect_imports = True", ""]
     return "\n".join(out)
 
 
-def _imported(inp: Inputs, source: str, target: str) -> bool:
-    """import-linter sees imports only, and fails on ignore entries it cannot match."""
-    return any(e.source == source and e.target == target and "import" in e.kinds
-               for e in inp.graph.edges)
+def _subtree_expressions(inp: Inputs, pairs) -> list[tuple[str, str]]:
+    """import-linter expressions for gate entries ``a -> b`` (``a`` or anything under it to
+    ``b`` or anything under it): import-linter's ``**`` needs at least one segment, so each
+    side is the name itself plus ``name.**`` when modules sit under it."""
+    parents = {n.rpartition(".")[0] for n in inp.graph.modules}
+    nested = {".".join(p.split(".")[:i]) for p in parents if p for i in range(1, p.count(".") + 2)}
+
+    def forms(name: str) -> list[str]:
+        return [name, f"{name}.**"] if name in nested else [name]
+
+    return [(a2, b2) for a, b in pairs for a2 in forms(a) for b2 in forms(b)]
 
 
 def export_document(contracts: list[Contract]) -> list[dict]:

@@ -12,6 +12,7 @@ from advisor.analysis import Analysis
 from advisor.gate.baseline import EPSILON, Baseline
 from advisor.gate.config import ConfiguredRule, GateConfig
 from advisor.gate.context import GateContext, gate_edges
+from advisor.graph import with_strings
 from advisor.gate.model import (
     BASELINED,
     NEW,
@@ -73,7 +74,7 @@ def _growth(rule: ConfiguredRule, values: dict[str, float], baseline: Baseline |
 
 
 def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = None) -> GateResult:
-    graph = analysis.graph
+    graph = with_strings(analysis.graph, gate.kinds)  # string edges when ``kinds`` asks
     root = analysis.facts.root
     enabled = [r for r in gate.rules if r.severity != "off"]
     edges = gate_edges(graph.edges, gate.kinds, gate.exclude_tags)
@@ -85,6 +86,8 @@ def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = N
     for order, rule in enumerate(enabled):
         rule_edges = ctx.without_imports(ctx.without_tags(rule.ignore_tags),
                                          rule.ignore_imports, rule.where)
+        if rule.kinds is not None:  # a contract's kinds narrow the gate's
+            rule_edges = gate_edges(rule_edges, rule.kinds, ())
         findings = list(rule.rule.check(ctx, rule_edges, rule.params))
         if isinstance(rule.rule, MetricRule):
             values = rule.rule.values(ctx, rule_edges, rule.params)

@@ -1,7 +1,9 @@
 """``forbidden``: modules under ``source`` may not depend on modules under ``target``.
 
 A module that is itself under ``target`` is exempt (``source = ["shop"]``, ``target =
-["shop.web"]`` still lets ``shop.web`` modules import each other).
+["shop.web"]`` still lets ``shop.web`` modules import each other). ``transitive = true`` also
+forbids indirect dependencies (``a -> x -> b``), per pair of source and target names, as
+import-linter's forbidden contract does when indirect imports are not allowed.
 """
 
 from __future__ import annotations
@@ -9,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.gate import selectors
-from advisor.gate.contracts.base import edge_finding, names
+from advisor.gate.contracts.base import (
+    TRANSITIVE_HELP,
+    edge_finding,
+    indirect_findings,
+    names,
+    transitive_flag,
+)
 from advisor.gate.options import patterns, require
 
 
@@ -18,6 +26,7 @@ class Params:
     source: tuple[str, ...]
     target: tuple[str, ...]
     where: str
+    transitive: bool = False
 
 
 class Forbidden:
@@ -25,14 +34,17 @@ class Forbidden:
     guidance = ("Invert the dependency (let the target call back through an interface the "
                 "source owns) or move the shared code to a module both may use.")
     options = {"source": "modules or globs that may not depend on target",
-               "target": "modules or globs that source may not depend on"}
+               "target": "modules or globs that source may not depend on",
+               "transitive": TRANSITIVE_HELP}
 
     def parse(self, table, where):
         return Params(patterns(require(table, "source", where), "source", where),
-                      patterns(require(table, "target", where), "target", where), where)
+                      patterns(require(table, "target", where), "target", where), where,
+                      transitive_flag(table, where))
 
     def describe(self, params):
-        return f"{names(params.source)} may not depend on {names(params.target)}"
+        how = " even indirectly" if params.transitive else ""
+        return f"{names(params.source)} may not depend on {names(params.target)}{how}"
 
     def check(self, ctx, edges, params):
         sources = set(ctx.select(params.source, f"{params.where} 'source'"))
@@ -43,7 +55,24 @@ class Forbidden:
             tgt = selectors.owner(e.target, targets)
             if src and tgt and not selectors.owner(e.source, targets):
                 findings.append(edge_finding(ctx, e, f"{src} may not depend on {tgt}"))
+        if params.transitive:
+            findings += self._indirect(ctx, edges, sources, targets, findings)
         return findings
+
+    def _indirect(self, ctx, edges, sources, targets, direct):
+        found = {f.key for f in direct}
+        out = []
+        for src in sorted(sources):
+            for tgt in sorted(targets):
+                if selectors.within(src, tgt) or selectors.within(tgt, src):
+                    continue  # overlapping names: import-linter skips the pair too
+                for f in indirect_findings(ctx, edges, src, tgt,
+                                           f"{src} may not depend on {tgt}",
+                                           lambda m: selectors.owner(m, targets) is not None):
+                    if f.key not in found:
+                        found.add(f.key)
+                        out.append(f)
+        return out
 
 
 FORBIDDEN = Forbidden()
