@@ -110,31 +110,52 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 error and 10 warning annotations per step
+
+
 class GithubFormat:
     """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per new
-    violation, escaped as the Actions toolkit does."""
+    violation, escaped as the Actions toolkit does; at most ``ANNOTATIONS_PER_LEVEL`` of each
+    level (GitHub drops the rest), then a notice saying how many more and where they are."""
 
     name = "github"
 
     def format(self, document: dict) -> str:
         titles = {r["id"]: r["title"] for r in document["rules"]}
         out = []
+        shown = {"error": 0, "warning": 0}
+        hidden = {"error": 0, "warning": 0}
         for v in _new(document):
-            props = []
-            path = display_path(document, v["path"])
-            if path:
-                props.append(f"file={_escape_property(printable(path))}")
-                if v["line"]:
-                    props.append(f"line={v['line']}")
-            title = printable(titles.get(v["rule"], v["rule"]))
-            props.append(f"title={_escape_property(title)} "
-                         f"[{_escape_property(printable(v['rule']))}]")
-            # one annotation: its two lines are joined by an escaped newline (%0A); any line
-            # break inside a name or message is shown as an escape instead
-            message = f"{printable(v['message'])}\nGuidance: {printable(v['guidance'])}"
-            out.append(f"::{_label(v['severity'])} {','.join(props)}::{_escape_data(message)}")
+            level = _label(v["severity"])
+            if shown[level] == ANNOTATIONS_PER_LEVEL:
+                hidden[level] += 1
+                continue
+            shown[level] += 1
+            out.append(self._annotation(v, level, titles, document))
+        if any(hidden.values()):
+            more = " and ".join(_plural(n, f"more {level}") for level, n in hidden.items() if n)
+            out.append(f"::notice title=advisor check::{more} not shown as annotations "
+                       f"(GitHub shows {ANNOTATIONS_PER_LEVEL} of each per step): see the job "
+                       "summary, the SARIF upload in code scanning, or 'advisor check "
+                       "--format text'")
         out.append(summary_line(document))
         return "\n".join(out) + "\n"
+
+    @staticmethod
+    def _annotation(v: dict, level: str, titles: dict[str, str], document: dict) -> str:
+        props = []
+        path = display_path(document, v["path"])
+        if path:
+            props.append(f"file={_escape_property(printable(path))}")
+            if v["line"]:
+                props.append(f"line={v['line']}")
+        title = printable(titles.get(v["rule"], v["rule"]))
+        props.append(f"title={_escape_property(title)} "
+                     f"[{_escape_property(printable(v['rule']))}]")
+        # one annotation: its two lines are joined by an escaped newline (%0A); any line
+        # break inside a name or message is shown as an escape instead
+        message = f"{printable(v['message'])}\nGuidance: {printable(v['guidance'])}"
+        return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
 FORMATS: dict[str, GateFormat] = {

@@ -37,7 +37,8 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     """Tests never share the user's facts cache, and render the same on a CI runner (whose
     repository address would otherwise turn report.md's evidence into links)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-    for name in ("ADVISOR_REPO_URL", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "CI_PROJECT_URL"):
+    for name in ("ADVISOR_REPO_URL", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "CI_PROJECT_URL",
+                 "GITHUB_STEP_SUMMARY"):  # advisor check would append to the CI's own summary
         monkeypatch.delenv(name, raising=False)
 
 
