@@ -28,6 +28,7 @@ from advisor.cli.common import (
     common_options,
 )
 from advisor.cli.gate import baseline_command, check
+from advisor.cli.init import init
 from advisor.errors import AdvisorError
 from advisor.outputs import (
     REPORT_FORMATS,
@@ -56,6 +57,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     advisor report FILE.json  re-render a saved assessment (HTML, Markdown or JSON)
     advisor check PATH        CI gate: coupling rules and contracts, exit 0/1/2
     advisor baseline PATH     accept today's violations so the gate fails only on new ones
+    advisor init PATH         set up the gate: [tool.advisor.gate] in pyproject.toml + baseline
 
     Nothing under PATH is imported or executed: the code is only parsed.
     Settings live in PATH/pyproject.toml under [tool.advisor] (see README).
@@ -224,6 +226,7 @@ def report(assessment, output, fmt):
 
 cli.add_command(check)
 cli.add_command(baseline_command)
+cli.add_command(init)
 
 
 def main(argv: list[str] | None = None) -> int:
