@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.errors import ConfigError
-from advisor.fields import real, whole
+from advisor.fields import Problems, real, unknown_keys, whole
 from analyzers.codebase import DEFAULT_PARSE_TIMEOUT_S, ScanOptions
 from analyzers.source import DEFAULT_MAX_FILE_BYTES, Rejected, read_inside, read_named
 from analyzers.treewalk import is_within
@@ -110,7 +110,10 @@ def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
         table = document if config_path and "tool" not in document else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.advisor] must be a table")
-    config = parse_table(table, path, root, trusted=trusted)
+    problems = Problems()
+    config = parse_table(table, path, root, trusted=trusted, problems=problems)
+    validate_sections(config.raw, path, problems)
+    problems.raise_any()  # every error of every section at once, before any work
     scan = config.scan
     if scan.cache_dir and not os.path.isabs(scan.cache_dir):  # relative to the file saying it
         scan = replace(scan, cache_dir=os.path.join(
@@ -119,44 +122,80 @@ def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
 
 
 def parse_table(table: dict[str, Any], where: str, root: str = ".", *,
-                trusted: bool = False) -> AdvisorConfig:
-    """``trusted``: the table comes from the user's own file, which may also set ``cache_dir``."""
+                trusted: bool = False, problems: Problems | None = None) -> AdvisorConfig:
+    """``trusted``: the table comes from the user's own file, which may also set ``cache_dir``.
+    Errors go to ``problems`` when given (the caller raises them), else all are raised here."""
     where = f"{where} [tool.advisor]"
-    unknown = sorted(k for k in table if k not in _SCAN_KEYS and k not in _SECTIONS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key '{unknown[0]}'",
-            "known keys: " + ", ".join(sorted([*_SCAN_KEYS, *_SECTIONS])),
-        )
+    found = problems if problems is not None else Problems()
+    for error in unknown_keys(table, {*_SCAN_KEYS, *_SECTIONS}, where,
+                              "known keys: " + ", ".join(sorted([*_SCAN_KEYS, *_SECTIONS]))):
+        found.add(error)
     kwargs: dict[str, Any] = {}
     for key in ("include", "exclude", "source_roots"):
         if key in table:
-            kwargs[key] = _strings(table[key], key, where)
-    if "default_excludes" in table:
-        if not isinstance(table["default_excludes"], bool):
-            raise ConfigError(f"{where}: 'default_excludes' must be true or false")
-        kwargs["default_excludes"] = table["default_excludes"]
-    if "max_file_size_kb" in table:
-        kwargs["max_file_bytes"] = int(1000 * real(
-            table["max_file_size_kb"], "max_file_size_kb", where, 1, MAX_FILE_SIZE_KB,
-            hint="settings may only lower it; raise it with --max-file-size-kb"))
-    if "parse_timeout_s" in table:
-        kwargs["parse_timeout_s"] = real(
-            table["parse_timeout_s"], "parse_timeout_s", where, 0.1, MAX_PARSE_TIMEOUT_S,
-            hint="settings may only lower it; raise it with --parse-timeout")
-    if "jobs" in table:
-        kwargs["jobs"] = whole(table["jobs"], "jobs", where, 0, MAX_JOBS,
-                               hint="0 = one per core")
-    if "cache_dir" in table:
-        if not trusted:
-            raise ConfigError(f"{where}: 'cache_dir' cannot be set by the analysed repository",
-                              CACHE_DIR_HINT)
-        if not isinstance(table["cache_dir"], str) or not table["cache_dir"]:
-            raise ConfigError(f"{where}: 'cache_dir' must be the path of a folder")
-        kwargs["cache_dir"] = os.path.expanduser(table["cache_dir"])
+            with found.check():
+                kwargs[key] = _strings(table[key], key, where)
+    with found.check():
+        _scan_values(table, where, trusted, kwargs)
+    with found.check():
+        if "cache_dir" in table:
+            kwargs["cache_dir"] = _cache_dir(table["cache_dir"], where, trusted)
     for root_dir in kwargs.get("source_roots", ()):
         if root_dir.startswith("/") or ".." in root_dir.split("/"):
-            raise ConfigError(f"{where}: source root '{root_dir}' must be a folder inside the "
-                              "analysed root, written relative to it")
+            found.add(ConfigError(f"{where}: source root '{root_dir}' must be a folder inside "
+                                  "the analysed root, written relative to it"))
+    if problems is None:
+        found.raise_any()
     return AdvisorConfig(scan=ScanOptions(**kwargs), source=where,
                          raw={k: v for k, v in table.items() if k in _SECTIONS}, trusted=trusted)
+
+
+def _scan_values(table: dict[str, Any], where: str, trusted: bool,
+                 kwargs: dict[str, Any]) -> None:
+    problems = Problems()
+    if "default_excludes" in table:
+        if not isinstance(table["default_excludes"], bool):
+            problems.add(ConfigError(f"{where}: 'default_excludes' must be true or false"))
+        else:
+            kwargs["default_excludes"] = table["default_excludes"]
+    if "max_file_size_kb" in table:
+        with problems.check():
+            kwargs["max_file_bytes"] = int(1000 * real(
+                table["max_file_size_kb"], "max_file_size_kb", where, 1, MAX_FILE_SIZE_KB,
+                hint="settings may only lower it; raise it with --max-file-size-kb"))
+    if "parse_timeout_s" in table:
+        with problems.check():
+            kwargs["parse_timeout_s"] = real(
+                table["parse_timeout_s"], "parse_timeout_s", where, 0.1, MAX_PARSE_TIMEOUT_S,
+                hint="settings may only lower it; raise it with --parse-timeout")
+    if "jobs" in table:
+        with problems.check():
+            kwargs["jobs"] = whole(table["jobs"], "jobs", where, 0, MAX_JOBS,
+                                   hint="0 = one per core")
+    problems.raise_any()
+
+
+def _cache_dir(value: Any, where: str, trusted: bool) -> str:
+    if not trusted:
+        raise ConfigError(f"{where}: 'cache_dir' cannot be set by the analysed repository",
+                          CACHE_DIR_HINT)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: 'cache_dir' must be the path of a folder")
+    return os.path.expanduser(value)
+
+
+def validate_sections(raw: dict[str, Any], path: str, problems: Problems) -> None:
+    """Parse every section the stages read (``gate``, ``signals``, ``contexts``, ``readiness``,
+    ``verdict``) into ``problems``, so that every command, whichever sections it uses, reports
+    all their errors before any work. ``path`` names the settings file in the messages."""
+    from advisor.contexts import parse_contexts
+    from advisor.gate.config import parse_gate
+    from advisor.readiness import parse_config
+    from advisor.signals import parse_signals
+    from advisor.verdict import parse_verdict
+
+    for name, parse in (("signals", parse_signals), ("contexts", parse_contexts),
+                        ("readiness", parse_config), ("verdict", parse_verdict),
+                        ("gate", parse_gate)):
+        if name in raw:
+            problems.value(parse, raw[name], f"{path} [tool.advisor.{name}]")

@@ -60,7 +60,7 @@ from advisor.clustering import (
 )
 from advisor.clustering import confidence as seed_confidence
 from advisor.errors import ConfigError
-from advisor.fields import real, whole
+from advisor.fields import Problems, real, unknown_keys, whole
 from advisor.graph import DependencyGraph, Resolver, package_of
 from advisor.context_builder import (  # noqa: F401 - layer_of is re-exported
     Builder,
@@ -115,26 +115,32 @@ def parse_contexts(raw: Any, where: str = "[tool.advisor.contexts]") -> ContextC
         return ContextConfig()
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table")
-    unknown = sorted(k for k in raw if k not in _KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
-                          "known keys: " + ", ".join(_KEYS))
+    problems = Problems()  # every error at once
+    for error in unknown_keys(raw, _KEYS, where, "known keys: " + ", ".join(_KEYS)):
+        problems.add(error)
     out: dict[str, Any] = {}
     for key, high in (("seeds", MAX_SEEDS), ("min_size", MAX_MODULES),
                       ("kernel_fan_in", MAX_MODULES)):
         if key in raw:
-            out[key] = whole(raw[key], key, where, 1, high)
+            with problems.check():
+                out[key] = whole(raw[key], key, where, 1, high)
     if "resolution" in raw and raw["resolution"] != "auto":
-        out["resolution"] = real(raw["resolution"], "resolution", where, 0, MAX_RESOLUTION,
-                                 above=True, hint='or "auto"')
+        with problems.check():
+            out["resolution"] = real(raw["resolution"], "resolution", where, 0,
+                                     MAX_RESOLUTION, above=True, hint='or "auto"')
     for key in ("kernel", "layers"):
         if key in raw:
-            out[key] = _globs(raw[key], key, where)
+            with problems.check():
+                out[key] = _globs(raw[key], key, where)
     if "pins" in raw:
         if not isinstance(raw["pins"], dict):
-            raise ConfigError(f"{where}: 'pins' must be a table of context name = [globs]")
-        out["pins"] = tuple((str(k), _globs(v, f"pins.{k}", where))
-                            for k, v in raw["pins"].items())
+            problems.add(ConfigError(f"{where}: 'pins' must be a table of context name = "
+                                     "[globs]"))
+        else:
+            pins = [(str(k), problems.value(_globs, v, f"pins.{k}", where))
+                    for k, v in raw["pins"].items()]
+            out["pins"] = tuple(pins)
+    problems.raise_any()
     return ContextConfig(**out)
 
 

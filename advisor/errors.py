@@ -16,6 +16,10 @@ class AdvisorError(Exception):
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
+    def lines(self) -> list[str]:
+        """What the CLI prints, one ``advisor: error:`` line each."""
+        return [str(self)]
+
 
 class InputError(AdvisorError):
     """The path to analyse is missing, not a directory, or holds no Python code."""
@@ -23,3 +27,17 @@ class InputError(AdvisorError):
 
 class ConfigError(AdvisorError):
     """``[tool.advisor]`` (or ``--config``) is malformed or names an unknown key."""
+
+
+class ConfigErrors(ConfigError):
+    """Every error found in the settings, reported together (one line each)."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        super().__init__(errors[0].message, errors[0].hint)
+        self.errors = tuple(errors)
+
+    def lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())

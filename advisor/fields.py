@@ -8,9 +8,13 @@ finite and within a range (a NaN weight gave bare ``NaN`` in the assessment; ``s
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from advisor.errors import ConfigError
+from advisor.errors import ConfigError, ConfigErrors
+
+T = TypeVar("T")
 
 MAX_COUNT = 1_000_000_000  # an upper bound for counts and sizes that have no natural one
 MAX_WEIGHT = 100.0  # weights are relative: 100 times the default is already all-dominant
@@ -48,3 +52,44 @@ def whole(value: Any, key: str, where: str, low: int = 0, high: int = MAX_COUNT,
     if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
         raise _fail("a whole number", key, where, f">= {low} and <= {high}", hint, value)
     return number
+
+
+class Problems:
+    """The errors of one or more settings tables, collected so that a user sees all of them at
+    once: each key is checked in ``with problems.check():`` (or ``problems.value(...)``), and
+    ``raise_any`` raises the lot (the error itself when there is one)."""
+
+    def __init__(self) -> None:
+        self.errors: list[ConfigError] = []
+
+    def add(self, error: ConfigError) -> None:
+        found = error.errors if isinstance(error, ConfigErrors) else (error,)
+        known = {str(e) for e in self.errors}
+        self.errors += [e for e in found if str(e) not in known]
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ConfigError as exc:
+            self.add(exc)
+
+    def value(self, parse: Callable[..., T], *args: Any, default: Any = None, **kwargs: Any) -> T:
+        """``parse(*args, **kwargs)``, or ``default`` once its error is recorded."""
+        try:
+            return parse(*args, **kwargs)
+        except ConfigError as exc:
+            self.add(exc)
+            return default
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ConfigErrors(self.errors)
+
+
+def unknown_keys(table: dict[str, Any], known, where: str, hint: str) -> list[ConfigError]:
+    """One error per key of ``table`` not in ``known``, in sorted order."""
+    return [ConfigError(f"{where}: unknown key '{key}'", hint)
+            for key in sorted(str(k) for k in table if k not in known)]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
-from advisor.fields import MAX_WEIGHT, real
+from advisor.fields import MAX_WEIGHT, Problems, real
 from advisor.graph import DependencyGraph, Resolver
 from advisor.modelindex import ModelIndex
 from advisor.modeltables import build_model_index
@@ -70,13 +70,18 @@ def parse_signals(raw: Any, where: str = "[tool.advisor.signals]") -> SignalConf
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table of signal = weight")
     weights = dict(DEFAULT_WEIGHTS)
+    problems = Problems()  # every error at once
     for key, value in raw.items():
         if key not in SIGNALS:
-            raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + ", ".join(SIGNALS))
+            problems.add(ConfigError(f"{where}: unknown key '{key}'",
+                                     "known keys: " + ", ".join(SIGNALS)))
+            continue
         if isinstance(value, bool):
             value = DEFAULT_WEIGHTS[key] if value else 0.0
-        weights[key] = real(value, key, where, 0, MAX_WEIGHT,
-                            hint="0 switches it off; or true/false")
+        with problems.check():
+            weights[key] = real(value, key, where, 0, MAX_WEIGHT,
+                                hint="0 switches it off; or true/false")
+    problems.raise_any()
     return SignalConfig(weights)
 
 

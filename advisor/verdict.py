@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
-from advisor.fields import MAX_COUNT, real, whole
+from advisor.fields import MAX_COUNT, Problems, real, whole
 from advisor.judgement import ContextJudgement, Judgement
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Checklist, clamp
@@ -99,20 +99,24 @@ def parse_verdict(raw: Any, where: str = "[tool.advisor.verdict]") -> VerdictCon
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table")
     values: dict[str, Any] = {}
+    problems = Problems()  # every error at once
     for key, value in raw.items():
         if key == "contexts":
             if value not in CONTEXT_SOURCES:
-                raise ConfigError(f"{where}: 'contexts' must be one of "
-                                  f"{', '.join(CONTEXT_SOURCES)}, not {value!r}")
+                problems.add(ConfigError(f"{where}: 'contexts' must be one of "
+                                         f"{', '.join(CONTEXT_SOURCES)}, not {value!r}"))
             values[key] = value
             continue
         if key not in _KEYS:
-            raise ConfigError(f"{where}: unknown key '{key}'", "known keys: " + "; ".join(
+            problems.add(ConfigError(f"{where}: unknown key '{key}'", "known keys: " + "; ".join(
                 f"{k} ({doc}, default {d})" for k, (doc, d) in _KEYS.items())
-                + "; contexts (proposed or packages, default proposed)")
+                + "; contexts (proposed or packages, default proposed)"))
+            continue
         default = _KEYS[key][1]
-        values[key] = whole(value, key, where, 0, MAX_COUNT) if isinstance(default, int) \
-            else real(value, key, where, 0, 1)
+        with problems.check():
+            values[key] = whole(value, key, where, 0, MAX_COUNT) if isinstance(default, int) \
+                else real(value, key, where, 0, 1)
+    problems.raise_any()
     return VerdictConfig(**values)
 
 

@@ -129,7 +129,8 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
               show_default=True, help="One node per module, or per package.")
 @click.option("--kinds", default=None, metavar="LIST",
               help="Comma-separated edge kinds to keep: import, dynamic, call, inheritance, "
-                   "reference (default: all).")
+                   "reference (default: these five), string (framework strings such as "
+                   "ForeignKey('app.Model'): only when named).")
 @click.option("--exclude-tag", "exclude_tags", multiple=True,
               type=click.Choice(["lazy", "conditional", "type_checking"]),
               help="Drop import edges whose every import carries this tag (repeatable), e.g. "
@@ -240,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
     except AdvisorError as exc:
-        click.echo(printable(f"advisor: error: {exc}"), err=True)
+        for line in exc.lines():  # several for settings: every error at once, one line each
+            click.echo(printable(f"advisor: error: {line}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("advisor: interrupted", err=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 from advisor.config import load_config
 from advisor.errors import ConfigError
+from advisor.fields import Problems
 from advisor.gate.contracts import CONTRACT_TYPES
 from advisor.gate.options import check_keys, require, severity, strings, tags, text
 from advisor.gate.rules import RULES
@@ -48,6 +49,7 @@ _CONTRACT_KEYS = {
                    "type_checking, for this contract",
     "ignore_imports": "dependencies this contract allows, as 'source -> target' patterns, "
                       "e.g. 'tests -> shop'",
+    "kinds": "edge kinds this contract checks, among the gate's (default: all of them)",
 }
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -65,6 +67,7 @@ class ConfiguredRule:
     ignore_tags: tuple[str, ...] = ()
     ignore_imports: tuple[tuple[str, str], ...] = ()  # (source pattern, target pattern)
     where: str = ""  # names the rule in configuration errors
+    kinds: tuple[str, ...] | None = None  # contracts: narrows the gate's kinds
 
 
 @dataclass(frozen=True)
@@ -92,15 +95,18 @@ def _builtin(rule_id: str, value: Any, where: str) -> ConfiguredRule:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a severity (\"error\", \"warn\", \"off\") or a "
                           "table of options")
+    problems = Problems()
     default = rule.default_severity if rule.default_severity != "off" else "error"
-    level = severity(value.get("severity", default), where)
-    guidance = text(value["guidance"], "guidance", where) if "guidance" in value \
-        else rule.guidance
+    level = problems.value(severity, value.get("severity", default), where)
+    guidance = problems.value(text, value["guidance"], "guidance", where) \
+        if "guidance" in value else rule.guidance
+    params = None
     if level == "off":
-        check_keys(value, {**rule.options, "severity": "", "guidance": ""}, where)
-        params = None
+        with problems.check():
+            check_keys(value, {**rule.options, "severity": "", "guidance": ""}, where)
     else:
-        params = rule.parse(value, where)
+        params = problems.value(rule.parse, value, where)
+    problems.raise_any()
     return ConfiguredRule(rule_id, rule.title, rule.description, level, guidance, "builtin",
                           rule, params)
 
@@ -111,24 +117,32 @@ def _contract(table: Any, index: int, where: str) -> ConfiguredRule:
                           "write each contract as [[tool.advisor.gate.contracts]]")
     name = table.get("name")
     where = f"{where} contract {index}" + (f" ({name!r})" if isinstance(name, str) else "")
-    name = text(require(table, "name", where), "name", where)
-    kind = require(table, "type", where)
-    if kind not in CONTRACT_TYPES:
-        raise ConfigError(f"{where}: unknown contract type {kind!r}",
-                          "choose from " + ", ".join(CONTRACT_TYPES))
-    ctype = CONTRACT_TYPES[kind]
-    check_keys(table, {**_CONTRACT_KEYS, **ctype.options}, where)
-    ident = table.get("id", slug(name))
+    problems = Problems()
+    name = problems.value(lambda: text(require(table, "name", where), "name", where))
+    kind = problems.value(require, table, "type", where)
+    ctype = CONTRACT_TYPES.get(kind) if isinstance(kind, str) else None
+    if kind is not None and ctype is None:
+        problems.add(ConfigError(f"{where}: unknown contract type {kind!r}",
+                                 "choose from " + ", ".join(CONTRACT_TYPES)))
+    if ctype is not None:  # its options are known keys only once the type is
+        with problems.check():
+            check_keys(table, {**_CONTRACT_KEYS, **ctype.options}, where)
+    ident = table.get("id", slug(name or ""))
     if not isinstance(ident, str) or not _SLUG.fullmatch(ident):
-        raise ConfigError(f"{where}: 'id' must be lower-case words joined by '-', not {ident!r}")
-    level = severity(table.get("severity", "error"), where)
-    guidance = text(table["guidance"], "guidance", where) if "guidance" in table \
-        else ctype.guidance
-    ignored = tags(table["ignore_tags"], "ignore_tags", where) if "ignore_tags" in table else ()
-    allowed = _ignore_imports(table["ignore_imports"], where) if "ignore_imports" in table else ()
-    params = ctype.parse(table, where)
+        problems.add(ConfigError(f"{where}: 'id' must be lower-case words joined by '-', "
+                                 f"not {ident!r}"))
+    level = problems.value(severity, table.get("severity", "error"), where)
+    guidance = problems.value(text, table["guidance"], "guidance", where) \
+        if "guidance" in table else ctype.guidance if ctype else ""
+    ignored = problems.value(tags, table["ignore_tags"], "ignore_tags", where) \
+        if "ignore_tags" in table else ()
+    allowed = problems.value(_ignore_imports, table["ignore_imports"], where) \
+        if "ignore_imports" in table else ()
+    params = problems.value(ctype.parse, table, where) if ctype else None
+    kinds = problems.value(_kinds, table["kinds"], where) if "kinds" in table else None
+    problems.raise_any()
     return ConfiguredRule(f"contract/{ident}", name, f"{kind}: {ctype.describe(params)}", level,
-                          guidance, "contract", ctype, params, ignored, allowed, where)
+                          guidance, "contract", ctype, params, ignored, allowed, where, kinds)
 
 
 def _ignore_imports(value: Any, where: str) -> tuple[tuple[str, str], ...]:
@@ -144,24 +158,29 @@ def _ignore_imports(value: Any, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _kinds(value: Any, where: str) -> tuple[str, ...]:
+    kinds = strings(value, "kinds", where)
+    bad = [k for k in kinds if k not in EDGE_KINDS]
+    if bad:
+        raise ConfigError(f"{where}: 'kinds' has unknown kind '{bad[0]}'",
+                          "choose from " + ", ".join(EDGE_KINDS))
+    return kinds
+
+
 def parse_gate(table: Any, where: str, config_file: str | None = None) -> GateConfig:
-    """Parse the ``gate`` table (``where`` names it in messages)."""
+    """Parse the ``gate`` table (``where`` names it in messages); every error at once."""
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    check_keys(table, _GATE_KEYS, where)
-    kinds = None
-    if "kinds" in table:
-        kinds = strings(table["kinds"], "kinds", where)
-        bad = [k for k in kinds if k not in EDGE_KINDS]
-        if bad:
-            raise ConfigError(f"{where}: 'kinds' has unknown kind '{bad[0]}'",
-                              "choose from " + ", ".join(EDGE_KINDS))
-    excluded = tags(table["exclude_tags"], "exclude_tags", where) if "exclude_tags" in table \
-        else ()
+    problems = Problems()
+    with problems.check():
+        check_keys(table, _GATE_KEYS, where)
+    kinds = problems.value(_kinds, table["kinds"], where) if "kinds" in table else None
+    excluded = problems.value(tags, table["exclude_tags"], "exclude_tags", where, default=()) \
+        if "exclude_tags" in table else ()
     rules = []
     for rule_id, rule in RULES.items():
         if rule_id in table:
-            rules.append(_builtin(rule_id, table[rule_id], where))
+            rules.append(problems.value(_builtin, rule_id, table[rule_id], where))
         else:
             params = rule.parse({}, where) if rule.default_severity != "off" else None
             rules.append(ConfiguredRule(rule_id, rule.title, rule.description,
@@ -169,33 +188,40 @@ def parse_gate(table: Any, where: str, config_file: str | None = None) -> GateCo
                                         params))
     contracts = table.get("contracts", [])
     if not isinstance(contracts, list):
-        raise ConfigError(f"{where}: 'contracts' must be an array of tables",
-                          "write each contract as [[tool.advisor.gate.contracts]]")
+        problems.add(ConfigError(f"{where}: 'contracts' must be an array of tables",
+                                 "write each contract as [[tool.advisor.gate.contracts]]"))
+        contracts = []
     seen: dict[str, str] = {}
     for index, entry in enumerate(contracts, start=1):
-        configured = _contract(entry, index, where)
+        configured = problems.value(_contract, entry, index, where)
+        if configured is None:
+            continue
         if configured.id in seen:
-            raise ConfigError(f"{where}: contracts {seen[configured.id]!r} and "
-                              f"{configured.title!r} have the same id {configured.id!r}",
-                              "give one of them an explicit, different 'id'")
+            problems.add(ConfigError(f"{where}: contracts {seen[configured.id]!r} and "
+                                     f"{configured.title!r} have the same id {configured.id!r}",
+                                     "give one of them an explicit, different 'id'"))
         seen[configured.id] = configured.title
         rules.append(configured)
-    return GateConfig(tuple(rules), kinds, excluded, config_file,
-                      _contexts(table.get("contexts", {}), where))
+    contexts = problems.value(_contexts, table.get("contexts", {}), where)
+    problems.raise_any()
+    return GateConfig(tuple(rules), kinds, excluded, config_file, contexts)
 
 
 def _contexts(table: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     where = f"{where} 'contexts'"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table of context name = [module patterns]")
+    problems = Problems()
     out = []
     for name, patterns in table.items():
-        found = strings(patterns, name, where)
-        if not found:
-            raise ConfigError(f"{where}: context '{name}' lists no module pattern")
+        found = problems.value(strings, patterns, name, where)
+        if found is None:
+            continue
         for pattern in found:
-            validate(pattern, f"{where} '{name}'")
+            with problems.check():
+                validate(pattern, f"{where} '{name}'")
         out.append((name, found))
+    problems.raise_any()
     return tuple(out)
 
 

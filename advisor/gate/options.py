@@ -12,10 +12,12 @@ from advisor.graph import IMPORT_TAGS
 
 
 def check_keys(table: dict[str, Any], known: dict[str, str], where: str) -> None:
-    unknown = sorted(k for k in table if k not in known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
-                          "known keys: " + ", ".join(sorted(known)))
+    """One error per unknown key, all raised together."""
+    problems = fields.Problems()
+    for error in fields.unknown_keys(table, known, where,
+                                     "known keys: " + ", ".join(sorted(known))):
+        problems.add(error)
+    problems.raise_any()
 
 
 def require(table: dict[str, Any], key: str, where: str) -> Any:

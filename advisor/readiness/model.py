@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.errors import ConfigError
-from advisor.fields import MAX_COUNT, MAX_WEIGHT, real, whole
+from advisor.fields import MAX_COUNT, MAX_WEIGHT, Problems, real, unknown_keys, whole
 
 MEASURED, NO_DATA, DISABLED = "measured", "no-data", "disabled"
 GROUPS = ("operations", "organisation", "forces", "boundaries")
@@ -173,53 +173,91 @@ def _known(item_id: str, specs: Mapping[str, ItemSpec], where: str) -> ItemSpec:
 
 def parse_readiness(raw: Any, specs: Mapping[str, ItemSpec],
                     where: str = "[tool.advisor.readiness]") -> ReadinessConfig:
+    """Every error of the table at once (``advisor.fields.Problems``)."""
     if raw is None:
         return ReadinessConfig()
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a table")
-    unknown = sorted(k for k in raw if k not in _KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}'",
-                          "known keys: " + "; ".join(f"{k} ({v})" for k, v in _KEYS.items()))
-    weights: dict[str, float] = {}
-    table = raw.get("weights", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: 'weights' must be a table of item id = weight")
-    for item_id, value in table.items():
-        _known(item_id, specs, f"{where} 'weights'")
-        weights[item_id] = real(value, item_id, f"{where} 'weights'", 0, MAX_WEIGHT,
-                                hint="0 switches the item off")
-    disable = raw.get("disable", [])
-    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
-        raise ConfigError(f"{where}: 'disable' must be a list of item ids")
-    for item_id in disable:
-        _known(item_id, specs, f"{where} 'disable'")
-    thresholds: dict[str, dict[str, float]] = {}
-    table = raw.get("thresholds", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: 'thresholds' must be a table of item id = {{...}}")
-    for item_id, values in table.items():
-        spec = _known(item_id, specs, f"{where} 'thresholds'")
-        if not isinstance(values, dict):
-            raise ConfigError(f"{where} 'thresholds.{item_id}' must be a table")
-        here = f"{where} 'thresholds.{item_id}'"
-        for key, value in values.items():
-            if key not in spec.thresholds:
-                known = ", ".join(spec.thresholds) or "none"
-                raise ConfigError(f"{here}: unknown threshold '{key}'",
-                                  f"known thresholds of {item_id}: {known}")
-            thresholds.setdefault(item_id, {})[key] = real(
-                value, key, here, 1 if key in _ABOVE_ONE else 0, MAX_COUNT, above=True)
-        merged = {k: default for k, (default, _) in spec.thresholds.items()}
-        merged.update(thresholds.get(item_id, {}))
-        for low, high in _INCREASING:
-            if low in merged and high in merged and not merged[low] < merged[high]:
-                raise ConfigError(f"{here}: '{low}' ({merged[low]:g}) must be below '{high}' "
-                                  f"({merged[high]:g})")
-    min_commits = whole(raw.get("min_commits", 10), "min_commits", where, 0, MAX_COUNT)
-    min_changes = whole(raw.get("min_changes", 5), "min_changes", where, 0, MAX_COUNT)
+    problems = Problems()
+    for error in unknown_keys(raw, _KEYS, where, "known keys: " + "; ".join(
+            f"{k} ({v})" for k, v in _KEYS.items())):
+        problems.add(error)
+    weights = problems.value(_weights, raw.get("weights", {}), specs, where, default={})
+    disable = problems.value(_disable, raw.get("disable", []), specs, where, default=())
+    thresholds = problems.value(_thresholds, raw.get("thresholds", {}), specs, where,
+                                default={})
+    min_commits = problems.value(whole, raw.get("min_commits", 10), "min_commits", where, 0,
+                                 MAX_COUNT)
+    min_changes = problems.value(whole, raw.get("min_changes", 5), "min_changes", where, 0,
+                                 MAX_COUNT)
     heavy = raw.get("heavy_libraries", list(DEFAULT_HEAVY_LIBRARIES))
     if not isinstance(heavy, list) or not all(isinstance(h, str) and h for h in heavy):
-        raise ConfigError(f"{where}: 'heavy_libraries' must be a list of import names")
+        problems.add(ConfigError(f"{where}: 'heavy_libraries' must be a list of import names"))
+    problems.raise_any()
     return ReadinessConfig(weights, frozenset(disable), thresholds, min_commits, tuple(heavy),
                            min_changes)
+
+
+def _weights(table: Any, specs: Mapping[str, ItemSpec], where: str) -> dict[str, float]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'weights' must be a table of item id = weight")
+    problems = Problems()
+    weights: dict[str, float] = {}
+    for item_id, value in table.items():
+        with problems.check():
+            _known(item_id, specs, f"{where} 'weights'")
+            weights[item_id] = real(value, item_id, f"{where} 'weights'", 0, MAX_WEIGHT,
+                                    hint="0 switches the item off")
+    problems.raise_any()
+    return weights
+
+
+def _disable(disable: Any, specs: Mapping[str, ItemSpec], where: str) -> list[str]:
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise ConfigError(f"{where}: 'disable' must be a list of item ids")
+    problems = Problems()
+    for item_id in disable:
+        with problems.check():
+            _known(item_id, specs, f"{where} 'disable'")
+    problems.raise_any()
+    return disable
+
+
+def _thresholds(table: Any, specs: Mapping[str, ItemSpec],
+                where: str) -> dict[str, dict[str, float]]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'thresholds' must be a table of item id = {{...}}")
+    problems = Problems()
+    thresholds: dict[str, dict[str, float]] = {}
+    for item_id, values in table.items():
+        with problems.check():
+            thresholds[item_id] = _item_thresholds(item_id, values, specs, where)
+    problems.raise_any()
+    return {k: v for k, v in thresholds.items() if v}
+
+
+def _item_thresholds(item_id: str, values: Any, specs: Mapping[str, ItemSpec],
+                     where: str) -> dict[str, float]:
+    spec = _known(item_id, specs, f"{where} 'thresholds'")
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where} 'thresholds.{item_id}' must be a table")
+    here = f"{where} 'thresholds.{item_id}'"
+    problems = Problems()
+    found: dict[str, float] = {}
+    for key, value in values.items():
+        if key not in spec.thresholds:
+            known = ", ".join(spec.thresholds) or "none"
+            problems.add(ConfigError(f"{here}: unknown threshold '{key}'",
+                                     f"known thresholds of {item_id}: {known}"))
+            continue
+        with problems.check():
+            found[key] = real(value, key, here, 1 if key in _ABOVE_ONE else 0, MAX_COUNT,
+                              above=True)
+    merged = {k: default for k, (default, _) in spec.thresholds.items()}
+    merged.update(found)
+    for low, high in _INCREASING:
+        if low in merged and high in merged and not merged[low] < merged[high]:
+            problems.add(ConfigError(f"{here}: '{low}' ({merged[low]:g}) must be below "
+                                     f"'{high}' ({merged[high]:g})"))
+    problems.raise_any()
+    return found
