@@ -68,10 +68,11 @@ def broken(tree):
     return tree({"pyproject.toml": BROKEN, "shop/__init__.py": "", "shop/web.py": "import shop\n"})
 
 
-@pytest.mark.parametrize("command", ["analyze", "graph", "check", "baseline"])
+@pytest.mark.parametrize("command", ["analyze", "graph", "check", "baseline", "init"])
 def test_every_command_reports_every_error_of_every_section(broken, command, capsys, tmp_path):
     out = tmp_path / "out"
-    code = main([command, str(broken), "--no-cache", "-o", str(out)])
+    code = main([command, str(broken), "--no-cache"]
+                + (["-o", str(out)] if command != "init" else []))
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
     assert code == 2
@@ -80,6 +81,7 @@ def test_every_command_reports_every_error_of_every_section(broken, command, cap
         assert line.startswith(f"advisor: error: {broken / 'pyproject.toml'} ")
         assert where in line and fix in line, line
     assert not out.exists()  # validated before any work, nothing written
+    assert (broken / "pyproject.toml").read_text() == BROKEN
     assert not (broken / ".advisor-baseline.json").exists()
 
 
