@@ -11,8 +11,31 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import chdir
+from pathlib import Path
 
-from tests.functional.cli import advisor
+import pytest
+
+from advisor.cli import main
+from tests.functional.cli import Run
+
+
+@pytest.fixture
+def advisor(capsys, monkeypatch):
+    """The real CLI in this process: ``advisor(*args, cwd=..., env=...) -> Run``."""
+
+    def run(*args, cwd: Path | None = None, env: dict | None = None) -> Run:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        with chdir(cwd or os.getcwd()):
+            code = main([*map(str, args), "--no-cache"])
+        for name in env or {}:
+            monkeypatch.delenv(name)
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
 
 HOSTILE = "web <img src=x onerror=alert(1)> | @octocat [click](https://evil.example) **now**"
 GATE = f"""\
@@ -45,7 +68,7 @@ RING_TREE = {"pyproject.toml": '[tool.advisor.gate]\npackage-cycles = "warn"\n',
              **{f"p{i}/m.py": f"import p{(i + 1) % RING}.m\n" for i in range(RING)}}
 
 
-def test_summary_is_appended_with_counts_findings_and_baseline_delta(tree, tmp_path):
+def test_summary_is_appended_with_counts_findings_and_baseline_delta(advisor, tree, tmp_path):
     root = tree(SHOP)
     assert advisor("baseline", root, "-q").code == 0  # accepts the state: no violation yet
     (root / "shop/domain/models.py").write_text(VIOLATION, encoding="utf-8")  # a new one
@@ -76,7 +99,7 @@ def test_summary_is_appended_with_counts_findings_and_baseline_delta(tree, tmp_p
     assert summary.read_text(encoding="utf-8").count("### advisor check FAILED") == 2
 
 
-def test_summary_reports_what_the_baseline_gained_and_lost(tree, tmp_path):
+def test_summary_reports_what_the_baseline_gained_and_lost(advisor, tree, tmp_path):
     files = {**SHOP, "shop/domain/models.py": VIOLATION}
     root = tree(files)
     assert advisor("baseline", root, "-q").code == 0  # the violation is known debt
@@ -93,7 +116,7 @@ def test_summary_reports_what_the_baseline_gained_and_lost(tree, tmp_path):
     assert "  - <code>package-cycles</code> shop.web -&gt; shop.domain\n" in text
 
 
-def test_summary_path_must_be_a_regular_file(tree, tmp_path):
+def test_summary_path_must_be_a_regular_file(advisor, tree, tmp_path):
     root = tree(SHOP)
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -105,7 +128,7 @@ def test_summary_path_must_be_a_regular_file(tree, tmp_path):
     assert advisor("check", root, "-q", env={"GITHUB_STEP_SUMMARY": str(folder)}).code == 2
 
 
-def test_annotations_are_capped_per_level_with_a_pointer_to_the_rest(tree, tmp_path):
+def test_annotations_are_capped_per_level_with_a_pointer_to_the_rest(advisor, tree, tmp_path):
     root = tree(RING_TREE)
     summary = tmp_path / "summary.md"
     run = advisor("check", root, "--format", "github", "-q", cwd=root,
@@ -126,7 +149,7 @@ def test_annotations_are_capped_per_level_with_a_pointer_to_the_rest(tree, tmp_p
     assert "…and 4 more: the SARIF upload shows every one" in text
 
 
-def test_no_notice_when_nothing_is_hidden(tree):
+def test_no_notice_when_nothing_is_hidden(advisor, tree):
     count = 10  # exactly as many as GitHub shows
     files = {"pyproject.toml": '[tool.advisor.gate]\npackage-cycles = "off"\n',
              **{f"p{i}/__init__.py": "" for i in range(count)},

@@ -11,17 +11,20 @@ outside the repository altogether.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+from contextlib import chdir
 from importlib import resources
 from pathlib import Path
+from unittest import mock
 from urllib.parse import unquote, urlsplit
 
 import jsonschema
 import pytest
 
+from advisor.cli import main
 from tests.conftest import write_tree
-from tests.functional.cli import advisor
 
 REPO_DOCS = Path(__file__).resolve().parents[2] / "docs" / "ci.md"
 
@@ -153,23 +156,39 @@ def by_rule(sarif: dict) -> dict[str, list[dict]]:
 
 # --- the trees -----------------------------------------------------------------------------
 
-@pytest.fixture
-def layout(tmp_path):
+@pytest.fixture(scope="module")
+def layout(tmp_path_factory):
     """tmp/repo (a git repository) with the code in sub/folder, a gate config inside the
     repository (repo/gate.toml) and one outside it (tmp/elsewhere/gate.toml)."""
-    repo = tmp_path / "repo"
+    base = tmp_path_factory.mktemp("sarif")
+    repo = base / "repo"
     write_tree(repo / ANALYSED, SHOP)
     write_tree(repo, {"gate.toml": GATE, "README.md": "hello\n"})
-    write_tree(tmp_path / "elsewhere", {"gate.toml": GATE})
+    write_tree(base / "elsewhere", {"gate.toml": GATE})
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    return tmp_path
+    return base
+
+
+def run_check(cwd: Path, *args) -> int:
+    """The real CLI in this process (a module fixture shares its runs across tests), without
+    the facts cache (the trees are tiny) and without a job summary even on a CI runner."""
+    argv = ["check", *map(str, args), "-q", "--no-cache"]
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    with mock.patch.dict(os.environ, env, clear=True), chdir(cwd):
+        return main(argv)
+
+
+_RUNS: dict[tuple, Path] = {}
 
 
 def _check(cwd: Path, *args) -> Path:
-    out = cwd / "advisor.sarif"
-    run = advisor("check", *args, "--format", "sarif", "-o", out, "-q", cwd=cwd)
-    assert run.code == 1, run.err  # violations found, SARIF written
-    return out
+    """The SARIF file of ``advisor check ARGS --format sarif`` run in ``cwd`` (run once)."""
+    key = (cwd, *args)
+    if key not in _RUNS:
+        out = cwd / f"advisor-{len(_RUNS)}.sarif"
+        assert run_check(cwd, *args, "--format", "sarif", "-o", out) == 1  # violations found
+        _RUNS[key] = out
+    return _RUNS[key]
 
 
 def test_external_config_from_a_parent_folder(layout):
@@ -206,16 +225,20 @@ def test_sarif_root_option(layout):
         "folder/shop/domain/models.py"
     # gate.toml lies outside the given root: the analysed root's first file carries it
     assert found["propagation-cost"][0]["artifactLocation"]["uri"] == "folder/shop/__init__.py"
-    outside = advisor("check", f"repo/{ANALYSED}", "--format", "sarif", "--sarif-root",
-                      "elsewhere", cwd=layout)
-    assert outside.code == 2 and outside.out == ""
-    assert len(outside.err.strip().splitlines()) == 1
-    assert "--sarif-root" in outside.err and "elsewhere" in outside.err
+
+def test_sarif_root_must_hold_the_analysed_folder(layout, capsys):
+    capsys.readouterr()
+    assert run_check(layout, f"repo/{ANALYSED}", "--format", "sarif", "--sarif-root",
+                     "elsewhere") == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1
+    assert "--sarif-root elsewhere: does not contain the analysed folder" in err
 
 
 def test_no_repository_paths_relative_to_the_analysed_root(tmp_path):
-    root = write_tree(tmp_path / "plain", {**SHOP, "pyproject.toml": GATE})
-    sarif = accepted(_check(tmp_path, "plain"), root)
+    (tmp_path / "work").mkdir()
+    root = write_tree(tmp_path / "work" / "plain", {**SHOP, "pyproject.toml": GATE})
+    sarif = accepted(_check(tmp_path / "work", "plain"), root)
     assert by_rule(sarif)["propagation-cost"][0]["artifactLocation"]["uri"] == "pyproject.toml"
 
 
