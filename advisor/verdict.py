@@ -1,34 +1,39 @@
 """The verdict: monolith-first, modularize-first, or extract (naming the first service).
 
 How it decides (the rules are tried in this order; the first that applies wins, and the
-summary cites every reason that applies):
+summary cites every reason that applies). Each default threshold was read off the ten real
+repositories of the truth set (``benchmarks/truth``), never off the samples; README's "How it
+decides" has the table of measured values behind each one.
 
-1. **monolith-first** when splitting cannot pay off yet (the seed article: "for smaller
-   applications or startups just finding product-market fit, a well-designed monolith may be a
-   better starting point"):
-   - the code base is small: fewer than ``min_lines`` (1,500) lines of application code, tests
-     and migrations not counted; or
-   - one team does all the work: git history (at least ``min_commits`` (10) commits in the 365
-     days up to HEAD) shows at most ``max_team_authors`` (2) active authors (2+ commits each); or
-   - fewer than ``min_contexts`` (2) bounded contexts of at least ``min_context_lines`` (100)
-     lines can be told apart.
-2. **modularize-first** when there are contexts but a split now would turn in-process calls and
-   shared transactions into distributed ones, or could not be operated:
-   - the boundaries are tangled: the boundaries group of the readiness checklist scores below
-     ``min_boundaries`` (50%), or no context is *clean*. A clean context is in no dependency
-     cycle with another context (imports, calls and framework strings such as
-     ``get_class``/``"app.Model"`` count), its tables are written by nobody else, it writes no
-     other context's tables, no foreign key crosses its boundary and no transaction spans it
-     and another context; or
-   - operations are not ready: the operations group scores below ``min_operations`` (50%), or
-     CI does not run the tests.
-   The plan ranks what to fix first: boundary work before operations, and within each, the
-   readiness points each failing item loses (weight x (1 - score)). It names the cycles to
-   break (context and module level, with the lightest edges to cut and their file:line), the
-   tables written from outside their context (with every writer's file:line), the spanning
+1. **monolith-first** when there is nothing to split along: fewer than ``min_contexts`` (2)
+   bounded contexts of at least ``min_context_lines`` (100) lines can be told apart.
+2. **modularize-first** when the boundaries are tangled, whatever the size or the team (the
+   seed article: "start with a modular monolith and extract services as boundaries become
+   clear"; untangling pays off inside one deployable too): the boundaries group of the
+   readiness checklist scores below ``min_boundaries`` (50%), or no context is *clean*. A
+   clean context is in no dependency cycle with another context (imports, calls and framework
+   strings such as ``get_class``/``"app.Model"`` count), its tables are written by nobody
+   else, it writes no other context's tables, no foreign key crosses its boundary and no
+   transaction spans it and another context. The reasons a split is not in view either
+   (small, one team) are cited after the boundaries. The plan names the cycles to break
+   (context and module level, with the lightest edges to cut and their file:line), the tables
+   written from outside their context (with every writer's file:line), the spanning
    transactions, the cross-context foreign keys and the missing operations items.
-3. **extract** the clean context with the highest ``benefit x ease`` when its benefit is at
-   least ``min_benefit`` (0.3); otherwise **monolith-first** (clean, ready, but nothing pushes
+3. **monolith-first** when the boundaries are clean but splitting cannot pay off yet (the seed
+   article: "for smaller applications or startups just finding product-market fit, a
+   well-designed monolith may be a better starting point"):
+   - the code base is small: fewer than ``min_lines`` (10,000) lines of application code,
+     tests and migrations not counted; or
+   - one team does all the work: git history (at least ``min_commits`` (10) commits in the 365
+     days up to HEAD) shows at most ``max_team_authors`` (8, a two-pizza team) active authors
+     (2+ commits each).
+4. **modularize-first** when operations are not ready to run a second deployable: the
+   operations group scores below ``min_operations`` (60%: CI that runs the tests, containers,
+   configuration and a test suite reach about 50% on every real repository; automated deploys
+   are what takes one past 60%), or CI does not run the tests.
+5. **extract** the clean context with the highest ``benefit x ease`` when its benefit is at
+   least ``min_benefit`` (0.3: one force alone, an own queue or a library only it uses, weighs
+   0.27, the value many real contexts sit at; two forces must point at it); otherwise **monolith-first** (clean, ready, but nothing pushes
    a context out: keep the modular monolith and enforce its boundaries).
    - ease (0-1): low cross-context coupling in and out, few contexts depending on it, own data
      (no foreign writers, no cross-context foreign keys or transactions), no cycles, little
@@ -67,11 +72,11 @@ from advisor.readiness.model import Checklist, clamp
 MONOLITH, MODULARIZE, EXTRACT = "monolith-first", "modularize-first", "extract"
 
 _KEYS = {
-    "min_lines": ("application lines below which the code base is small", 1500),
-    "max_team_authors": ("active authors that are still one team", 2),
+    "min_lines": ("application lines below which the code base is small", 10_000),
+    "max_team_authors": ("active authors that are still one team", 8),
     "min_contexts": ("separable contexts needed to consider a split", 2),
     "min_context_lines": ("lines a context needs to count as separable", 100),
-    "min_operations": ("operations group score (0-1) needed to extract", 0.5),
+    "min_operations": ("operations group score (0-1) needed to extract", 0.6),
     "min_boundaries": ("boundaries group score (0-1) below which boundaries are tangled", 0.5),
     "min_benefit": ("benefit (0-1) the first candidate needs", 0.3),
 }
@@ -83,11 +88,11 @@ BENEFIT_WEIGHTS = {"churn": 1.0, "ownership": 1.0, "scaling": 1.5, "technology":
 
 @dataclass(frozen=True)
 class VerdictConfig:
-    min_lines: int = 1500
-    max_team_authors: int = 2
+    min_lines: int = 10_000
+    max_team_authors: int = 8
     min_contexts: int = 2
     min_context_lines: int = 100
-    min_operations: float = 0.5
+    min_operations: float = 0.6
     min_boundaries: float = 0.5
     min_benefit: float = 0.3
     contexts: str = "proposed"  # the proposed contexts, or each declared package pinned
@@ -221,6 +226,23 @@ def rank_candidates(inp: Inputs) -> list[Candidate]:
     return sorted(ranked, key=lambda k: (not k.clean, -k.score, k.context))
 
 
+def _no_split(inp: Inputs, cfg: VerdictConfig) -> list[tuple[str, str]]:
+    """(rule, reason) for each reason a split cannot pay off yet: small, or one team."""
+    small = []
+    if inp.app_lines < cfg.min_lines:
+        small.append(("small", (f"{inp.app_lines:,} lines of application code, below "
+                               f"{cfg.min_lines:,}: small enough to stay one deployable")))
+    if inp.history_ok:
+        active = inp.active_authors()
+        if len(active) <= cfg.max_team_authors:
+            names = ", ".join(a for a, _ in active[:5]) or "nobody"
+            more = f" and {len(active) - 5} more" if len(active) > 5 else ""
+            small.append(("one-team", (f"{len(active)} active author(s) in "
+                                      f"{inp.history.commits} commits ({names}{more}): one "
+                                      "team, no coordination cost for services to remove")))
+    return small
+
+
 def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = None) -> Decision:
     cfg = config or VerdictConfig()
     candidates = tuple(rank_candidates(inp))
@@ -232,23 +254,12 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
         return Decision(kind, first, rule, tuple(reasons), candidates, separable,
                         tuple(blockers))
 
-    small = []  # every reason to stay a monolith that applies; the first names the rule
-    if inp.app_lines < cfg.min_lines:
-        small.append(("small", (f"{inp.app_lines:,} lines of application code, below "
-                               f"{cfg.min_lines:,}: small enough to stay one deployable")))
-    if inp.history_ok:
-        active = inp.active_authors()
-        if len(active) <= cfg.max_team_authors:
-            names = ", ".join(a for a, _ in active) or "nobody"
-            small.append(("one-team", (f"{len(active)} active author(s) in "
-                                      f"{inp.history.commits} commits ({names}): one team, no "
-                                      "coordination cost for services to remove")))
+    small = _no_split(inp, cfg)  # the reasons no split is in view; the first names the rule
     if len(separable) < cfg.min_contexts:
         small.append(("contexts", f"{len(separable)} separable context(s) of at least "
                                   f"{cfg.min_context_lines} lines"
                                   + (f" ({', '.join(separable)})" if separable else "")
                                   + f": fewer than {cfg.min_contexts}, nothing to split along"))
-    if small:
         blockers += [why for _, why in small]
         return verdict(MONOLITH, small[0][0], *(why for _, why in small))
     ops = checklist.group_score("operations")
@@ -267,10 +278,17 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
         tangled.append("no context is clean: every one is in a cycle or shares data")
         blockers.insert(0, "boundaries tangled: no context is clean: every one is in a cycle "
                            "or shares data")
-    reasons = ([f"boundaries tangled: {'; '.join(tangled)}"] if tangled else []) + (
-        [f"operations not ready: {'; '.join(not_ready)}"] if not_ready else [])
-    if reasons:  # tangled boundaries name the rule: ready operations would not fix them
-        return verdict(MODULARIZE, "boundaries" if tangled else "operations", *reasons)
+    ops_reason = [f"operations not ready: {'; '.join(not_ready)}"] if not_ready else []
+    if tangled:  # untangling pays off inside one deployable too: first, at any size or team
+        blockers += [why for _, why in small]
+        return verdict(MODULARIZE, "boundaries", f"boundaries tangled: {'; '.join(tangled)}",
+                       *ops_reason, *(f"even untangled, no split is in view: {why}"
+                                      for _, why in small))
+    if small:  # clean boundaries, but nothing a split would pay for yet
+        blockers += [why for _, why in small]
+        return verdict(MONOLITH, small[0][0], *(why for _, why in small))
+    if ops_reason:
+        return verdict(MODULARIZE, "operations", *ops_reason)
     best = clean[0]
     if best.benefit < cfg.min_benefit:
         return verdict(MONOLITH, "no-force", f"boundaries and operations are ready, but no "

@@ -33,6 +33,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import codegen
+
 HERE = Path(__file__).resolve().parent
 SKIP_NAMES = {"__pycache__", ".pytest_cache", ".git", ".mypy_cache", ".ruff_cache"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
@@ -560,8 +562,7 @@ HISTORIES = {"bookshop": BOOKSHOP, "tangled": TANGLED, "marketplace": MARKETPLAC
 # Machinery
 # --------------------------------------------------------------------------------------------
 
-class SpecError(Exception):
-    pass
+SpecError = codegen.SpecError
 
 
 @dataclass
@@ -744,12 +745,16 @@ def check_target(target: Path) -> None:
         raise SpecError(f"{target} is inside {repo_root}; choose a directory outside this repository")
 
 
-def materialize(name: str, target: Path, quiet: bool = False) -> int:
+def materialize(name: str, target: Path, quiet: bool = False, history: bool = True) -> int:
     if name not in HISTORIES:
         raise SpecError(f"unknown sample {name!r}; choose one of {', '.join(sorted(HISTORIES))}")
     source = HERE / name
     files = sample_files(source)
     spec = HISTORIES[name]
+    if name == "marketplace":  # the hand-written core grown to full scale (codegen.py)
+        files, spec = codegen.at_scale(files, spec)
+    if not history:
+        return write_tree(files, target, quiet)
     commits, states = build_plan(name, spec, files)
     for index in range(len(commits)):  # validate every state before touching the disk
         for state in states.values():
@@ -760,27 +765,19 @@ def materialize(name: str, target: Path, quiet: bool = False) -> int:
     target.mkdir(parents=True, exist_ok=True)
     env = git_env(target)
     git(target, env, "init", "-q")
-    written: dict[str, str] = {}
-    for index, commit in enumerate(commits):
-        for path, state in states.items():
-            text = content_at(state, index)
-            if text is None or written.get(path) == text:
-                continue
-            out = target / path
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8", newline="")
-            if os.access(source / path, os.X_OK):
-                out.chmod(0o755)
-            written[path] = text
-        git(target, env, "add", "-A")
-        if not git(target, env, "status", "--porcelain"):
-            raise SpecError(f"{name} commit {index} ({commit['message']!r}) changes nothing")
-        author, email = spec["authors"][commit["author"]]
-        who = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": dates[index],
-               "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email,
-               "GIT_COMMITTER_DATE": dates[index]}
-        git(target, env, "-c", f"user.name={author}", "-c", f"user.email={email}",
-            "commit", "-q", "--no-verify", "-m", commit["message"], extra_env=who)
+    stream = fast_import_stream(name, spec, commits, states, dates, source)
+    done = subprocess.run(["git", *GIT_OPTS, "fast-import", "--quiet", "--done"], cwd=target,
+                          env=env, input=stream, capture_output=True)
+    if done.returncode != 0:
+        raise SpecError(f"git fast-import failed: {done.stderr.decode(errors='replace').strip()}")
+    for path, text in files.items():  # the working tree is the last commit
+        out = target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8", newline="")
+        if os.access(source / path, os.X_OK):
+            out.chmod(0o755)
+    git(target, env, "reset", "-q")
+    git(target, env, "update-index", "-q", "--refresh")
 
     for path, text in files.items():  # the last commit is the sample, byte for byte
         if (target / path).read_text(encoding="utf-8") != text:
@@ -789,6 +786,59 @@ def materialize(name: str, target: Path, quiet: bool = False) -> int:
         authors = sorted({spec["authors"][c["author"]][0] for c in commits})
         print(f"{target}: {len(commits)} commits, {len(files)} files, authors: {', '.join(authors)}")
     return len(commits)
+
+
+def fast_import_stream(name: str, spec: dict, commits: list[dict], states: dict[str, FileState],
+                       dates: list[str], source: Path) -> bytes:
+    """The whole history as one ``git fast-import`` stream: one process instead of three git
+    commands per commit (a 166-commit history in well under a second)."""
+    chunks: list[bytes] = []
+    written: dict[str, str] = {}
+
+    def data(payload: bytes) -> None:
+        chunks.append(b"data %d\n" % len(payload) + payload + b"\n")
+
+    for index, commit in enumerate(commits):
+        changed = []
+        for path, state in states.items():
+            text = content_at(state, index)
+            if text is None or written.get(path) == text:
+                continue
+            written[path] = text
+            changed.append((path, text))
+        if not changed:
+            raise SpecError(f"{name} commit {index} ({commit['message']!r}) changes nothing")
+        author, email = spec["authors"][commit["author"]]
+        when = dt.datetime.fromisoformat(dates[index])
+        offset = when.utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        stamp = (f"{int(when.timestamp())} {'+' if minutes >= 0 else '-'}"
+                 f"{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}")
+        who = f"{author} <{email}> {stamp}".encode()
+        chunks.append(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\n"
+                      % (index + 1, who, who))
+        data((commit["message"] + "\n").encode())
+        if index:
+            chunks.append(b"from :%d\n" % index)
+        for path, text in changed:
+            mode = b"100755" if os.access(source / path, os.X_OK) else b"100644"
+            chunks.append(mode.join([b"M ", b" inline " + path.encode() + b"\n"]))
+            data(text.encode())
+        chunks.append(b"\n")
+    chunks.append(b"done\n")
+    return b"".join(chunks)
+
+
+def write_tree(files: dict[str, str], target: Path, quiet: bool) -> int:
+    """The sample's final files only, no git repository."""
+    check_target(target)
+    for path, text in files.items():
+        out = target / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8", newline="")
+    if not quiet:
+        print(f"{target}: {len(files)} files, no history")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -805,6 +855,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="new or empty directory outside this repository")
     parser.add_argument("--list", action="store_true", help="list the samples and exit")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--no-history", action="store_true",
+                        help="write the sample's files only, without a git repository")
     args = parser.parse_args(argv)
     if args.list:
         for name, spec in HISTORIES.items():
@@ -816,7 +868,8 @@ def main(argv: list[str] | None = None) -> int:
         print("materialize.py: git is not on PATH", file=sys.stderr)
         return 2
     try:
-        materialize(args.sample, Path(args.target), quiet=args.quiet)
+        materialize(args.sample, Path(args.target), quiet=args.quiet,
+                    history=not args.no_history)
     except SpecError as exc:
         print(f"materialize.py: {exc}", file=sys.stderr)
         return 2

@@ -134,6 +134,8 @@ def overlap(inp: Inputs, th) -> Result:
 ITEMS = (
     ItemSpec("org.teams", "Team size (CODEOWNERS teams, else active people)", "organisation",
              1.5, teams,
+             # two-pizza team (8, as max_team_authors); 2 commits a year leave out drive-by
+             # contributors; the truth set's products are 1-3.7 people's work: one team each
              {"author_commits": (2.0, "non-merge commits in the window that make a person "
                                       "active"),
               "team_size": (8.0, "people one team holds: history counts one team per this "

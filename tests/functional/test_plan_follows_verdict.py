@@ -7,7 +7,12 @@ import re
 
 import pytest
 
-from tests.functional.test_samples import EXPECTED, plain, with_history  # noqa: F401 - fixtures
+from tests.functional.test_samples import (  # noqa: F401 - fixtures
+    EXPECTED,
+    facts_cache,
+    plain,
+    with_history,
+)
 
 # advice that belongs to an extraction only (issue: a one-author monolith was told to add
 # Terraform, circuit breakers, a saga and a team per context)
