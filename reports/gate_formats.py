@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from reports.gate_junit import JunitFormat
-from reports.gate_sarif import SarifFormat
+from reports.gate_sarif import RepoPaths, SarifFormat
 from reports.safe import dump_json, safe_line
 from reports.terminal import printable
 
@@ -116,12 +116,18 @@ ANNOTATIONS_PER_LEVEL = 10  # GitHub shows 10 error and 10 warning annotations p
 class GithubFormat:
     """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per new
     violation, escaped as the Actions toolkit does; at most ``ANNOTATIONS_PER_LEVEL`` of each
-    level (GitHub drops the rest), then a notice saying how many more and where they are."""
+    level (GitHub drops the rest), then a notice saying how many more and where they are.
+
+    GitHub reads an annotation's file relative to the checkout: when the analysed folder lies
+    inside a git repository, paths are relative to that repository's root (right whatever the
+    step's working directory), else relative to the working directory."""
 
     name = "github"
 
     def format(self, document: dict) -> str:
         titles = {r["id"]: r["title"] for r in document["rules"]}
+        in_repository = document.get("source_root", document["root"]) != document["root"]
+        paths = RepoPaths(document) if in_repository else None
         out = []
         shown = {"error": 0, "warning": 0}
         hidden = {"error": 0, "warning": 0}
@@ -131,7 +137,9 @@ class GithubFormat:
                 hidden[level] += 1
                 continue
             shown[level] += 1
-            out.append(self._annotation(v, level, titles, document))
+            path = paths.uri(v["path"]) if paths and v["path"] else \
+                display_path(document, v["path"])
+            out.append(self._annotation(v, level, titles, path))
         if any(hidden.values()):
             more = " and ".join(_plural(n, f"more {level}") for level, n in hidden.items() if n)
             out.append(f"::notice title=advisor check::{more} not shown as annotations "
@@ -142,9 +150,8 @@ class GithubFormat:
         return "\n".join(out) + "\n"
 
     @staticmethod
-    def _annotation(v: dict, level: str, titles: dict[str, str], document: dict) -> str:
+    def _annotation(v: dict, level: str, titles: dict[str, str], path: str | None) -> str:
         props = []
-        path = display_path(document, v["path"])
         if path:
             props.append(f"file={_escape_property(printable(path))}")
             if v["line"]:

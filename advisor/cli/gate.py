@@ -111,8 +111,9 @@ def _append(path: str, text: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE instead of stdout (a summary goes to stderr).")
 @click.option("--sarif-root", type=click.Path(file_okay=False), default=None,
-              help="Make SARIF paths relative to DIR (default: the git repository holding "
-                   "PATH, else PATH): code scanning reads them from the repository root.")
+              help="Make SARIF, GitHub annotation and job summary paths relative to DIR "
+                   "(default: the git repository holding PATH): GitHub reads them from the "
+                   "repository root.")
 @common_options
 def check(path, baseline_file, fmt, update_baseline, output, sarif_root, config_path, no_cache,
           cache_dir, jobs, quiet, **limits):

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from contextlib import chdir
 from pathlib import Path
 
 import pytest
 
 from advisor.cli import main
+from tests.conftest import write_tree
 from tests.functional.cli import Run
 
 
@@ -159,3 +161,17 @@ def test_no_notice_when_nothing_is_hidden(advisor, tree):
     lines = run.out.splitlines()
     assert sum(line.startswith("::error ") for line in lines) == count
     assert not any(line.startswith("::notice") for line in lines)
+
+
+def test_annotation_paths_are_relative_to_the_repository_root(advisor, tmp_path):
+    """GitHub reads ``file=`` from the checkout's root, whatever the step's working-directory:
+    the same path from inside the analysed folder and from above the repository."""
+    repo = tmp_path / "repo"
+    write_tree(repo / "backend", {**SHOP, "shop/domain/models.py": VIOLATION})
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    for cwd, path in ((repo / "backend", "."), (tmp_path, "repo/backend")):
+        run = advisor("check", path, "--format", "github", "-q", cwd=cwd)
+        assert run.code == 1, run.err
+        files = {re.match(r"::\w+ file=([^,]+),", line).group(1)
+                 for line in run.out.splitlines() if line.startswith("::error")}
+        assert files == {"backend/shop/domain/models.py", "backend/shop/web/views.py"}, cwd
