@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from advisor.analysis import Analysis
+from advisor.fields import Problems
 from advisor.gate.baseline import EPSILON, Baseline
 from advisor.gate.config import ConfiguredRule, GateConfig
 from advisor.gate.context import GateContext, gate_edges
@@ -73,6 +74,21 @@ def _growth(rule: ConfiguredRule, values: dict[str, float], baseline: Baseline |
     return out
 
 
+def _findings(rule: ConfiguredRule, ctx: GateContext, metrics: dict,
+              baseline: Baseline | None) -> list:
+    """What one rule finds; its metric values go into ``metrics``."""
+    rule_edges = ctx.without_imports(ctx.without_tags(rule.ignore_tags),
+                                     rule.ignore_imports, rule.where)
+    if rule.kinds is not None:  # a contract's kinds narrow the gate's
+        rule_edges = gate_edges(rule_edges, rule.kinds, ())
+    findings = list(rule.rule.check(ctx, rule_edges, rule.params))
+    if isinstance(rule.rule, MetricRule):
+        values = rule.rule.values(ctx, rule_edges, rule.params)
+        metrics[rule.id] = values
+        findings += _growth(rule, values, baseline, ctx)
+    return findings
+
+
 def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = None) -> GateResult:
     graph = with_strings(analysis.graph, gate.kinds)  # string edges when ``kinds`` asks
     root = analysis.facts.root
@@ -83,21 +99,15 @@ def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = N
                       contexts=gate.contexts)
     metrics = {rule.id: rule.values(ctx, edges, None) for rule in _ALWAYS_MEASURED}
     violations: list[tuple[int, Violation]] = []
+    problems = Problems()  # patterns that match no module: every rule's, at once
     for order, rule in enumerate(enabled):
-        rule_edges = ctx.without_imports(ctx.without_tags(rule.ignore_tags),
-                                         rule.ignore_imports, rule.where)
-        if rule.kinds is not None:  # a contract's kinds narrow the gate's
-            rule_edges = gate_edges(rule_edges, rule.kinds, ())
-        findings = list(rule.rule.check(ctx, rule_edges, rule.params))
-        if isinstance(rule.rule, MetricRule):
-            values = rule.rule.values(ctx, rule_edges, rule.params)
-            metrics[rule.id] = values
-            findings += _growth(rule, values, baseline, ctx)
+        findings = problems.value(_findings, rule, ctx, metrics, baseline, default=[])
         for f in findings:
             status, message = _status(rule, f, baseline)
             violations.append((order, Violation(rule.id, rule.severity, f.key, message, f.path,
                                                 f.line, rule.guidance, status, f.value,
                                                 f.baselinable)))
+    problems.raise_any()
     violations.sort(key=lambda item: (item[0], item[1].path or "", item[1].line or 0,
                                       item[1].key))
     found = [v for _, v in violations]

@@ -6,6 +6,7 @@ import difflib
 from functools import cached_property
 
 from advisor.errors import ConfigError
+from advisor.fields import Problems
 from advisor.gate import selectors
 from advisor.graph import DependencyGraph, Edge, package_of
 from advisor.metrics import PackageMetrics, package_metrics
@@ -37,11 +38,14 @@ class GateContext:
         if not self.context_patterns:
             return None
         out: dict[str, str] = {}
+        where = f"{self.config_file or ''} [tool.advisor.gate.contexts]".lstrip()
+        problems = Problems()
         for name, patterns in self.context_patterns:
-            roots = self.select(patterns, f"[tool.advisor.gate.contexts] '{name}'")
+            roots = problems.value(self.select, patterns, f"{where} '{name}'", default=[])
             for module in self.graph.modules:
                 if module not in out and any(selectors.within(module, r) for r in roots):
                     out[module] = name
+        problems.raise_any()
         return out
 
     @cached_property
@@ -97,6 +101,7 @@ class GateContext:
         """The roots each pattern matches; a pattern that matches nothing is a config error
         (a typo must never turn a contract into a silent pass)."""
         found: set[str] = set()
+        problems = Problems()  # every pattern that matches nothing, at once
         for pattern in patterns:
             roots = selectors.roots(pattern, self.names)
             if not roots:
@@ -104,8 +109,9 @@ class GateContext:
                 hint = f"did you mean '{close[0]}'?" if close else \
                     "names are absolute dotted module names, e.g. " \
                     f"'{self.names[-1] if self.names else 'pkg.module'}'"
-                raise ConfigError(f"{where}: '{pattern}' matches no module", hint)
+                problems.add(ConfigError(f"{where}: '{pattern}' matches no module", hint))
             found.update(roots)
+        problems.raise_any()
         return sorted(found)
 
 

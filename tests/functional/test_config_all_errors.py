@@ -110,3 +110,28 @@ def test_check_rejects_broken_signal_values(tree, capsys):
     err = capsys.readouterr().err
     assert "[tool.advisor.signals]: 'cochange' must be a number >= 0 and <= 100" in err
     assert len(err.splitlines()) == 1  # one error, one line, as before
+
+
+def test_patterns_that_match_no_module_are_reported_together(tree, capsys):
+    """Checked once the module names are known, still all at once: every pattern of every
+    contract and context that matches nothing."""
+    root = tree({"pyproject.toml": """
+[tool.advisor.gate]
+contexts = { sales = ["shop.nothing"] }
+[[tool.advisor.gate.contracts]]
+name = "one"
+type = "forbidden"
+source = ["shop.nope", "shop.nada"]
+target = ["shop"]
+[[tool.advisor.gate.contracts]]
+name = "two"
+type = "forbidden"
+source = ["shop"]
+target = ["shpo"]
+""", "shop/__init__.py": "", "shop/a.py": "import shop\n"})
+    assert main(["check", str(root), "--no-cache"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": '")[1].split("'")[0] for line in lines] == [
+        "shop.nothing", "shop.nope", "shop.nada", "shpo"]
+    assert "pyproject.toml [tool.advisor.gate.contexts] 'sales'" in lines[0]
+    assert "did you mean 'shop'?" in lines[3]
