@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from contextlib import chdir
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,7 @@ import jsonschema
 import pytest
 
 from advisor.cli import main
+from advisor.cli.gate import HOME_URL
 from tests.conftest import write_tree
 
 REPO_DOCS = Path(__file__).resolve().parents[2] / "docs" / "ci.md"
@@ -257,12 +259,16 @@ def test_every_rule_links_to_its_section_of_the_docs(layout):
     sarif = json.loads(_check(layout, f"repo/{ANALYSED}", "--config",
                               "elsewhere/gate.toml").read_text(encoding="utf-8"))
     anchors = _anchors(REPO_DOCS.read_text(encoding="utf-8"))
+    project = tomllib.loads((REPO_DOCS.parents[1] / "pyproject.toml").read_text("utf-8"))
+    home = project["project"]["urls"]["Homepage"]
+    assert HOME_URL == home  # the fallback when the package metadata is not installed
     rules = sarif["runs"][0]["tool"]["driver"]["rules"]
     assert len(rules) > 5
     for rule in rules:
         page, _, anchor = rule["helpUri"].partition("#")
-        assert page.endswith("/docs/ci.md"), rule["helpUri"]
+        assert page == f"{home}/blob/main/docs/ci.md", rule["helpUri"]
         assert anchor in anchors, (rule["id"], anchor)
+    assert sarif["runs"][0]["tool"]["driver"]["informationUri"] == home
 
 
 def test_the_checks_catch_what_code_scanning_rejects(layout):
