@@ -56,10 +56,13 @@ class RepoPaths:
         source_root = document.get("source_root") or root
         self.prefix = _inside(root, source_root) or "."
         config = document.get("config_file")
-        self.config = config and _inside(config, source_root)
         first = document.get("first_file")
-        self.fallback = (self.config, 1) if self.config else \
-            (self.uri(first), 1) if first else (None, None)
+        # where a project-wide finding is shown: the settings file, if the repository has it
+        self.fallback: tuple[str | None, int | None] = (None, None)
+        if config and _inside(config, source_root):
+            self.fallback = (_inside(config, source_root), 1)
+        elif first:
+            self.fallback = (self.uri(first), 1)
 
     def uri(self, path: str) -> str:
         return posixpath.normpath(posixpath.join(self.prefix, path))
