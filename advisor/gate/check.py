@@ -13,7 +13,7 @@ from advisor.fields import Problems
 from advisor.gate.baseline import EPSILON, Baseline
 from advisor.gate.config import ConfiguredRule, GateConfig
 from advisor.gate.context import GateContext, gate_edges
-from advisor.graph import with_strings
+from advisor.graph import Edge, with_strings
 from advisor.gate.model import (
     BASELINED,
     NEW,
@@ -77,16 +77,26 @@ def _growth(rule: ConfiguredRule, values: dict[str, float], baseline: Baseline |
 def _findings(rule: ConfiguredRule, ctx: GateContext, metrics: dict,
               baseline: Baseline | None) -> list:
     """What one rule finds; its metric values go into ``metrics``."""
-    rule_edges = ctx.without_imports(ctx.without_tags(rule.ignore_tags),
-                                     rule.ignore_imports, rule.where)
+    rule_edges = ctx.without_tags(rule.ignore_tags)
     if rule.kinds is not None:  # a contract's kinds narrow the gate's
-        rule_edges = gate_edges(rule_edges, rule.kinds, ())
+        rule_edges = _narrowed(ctx, rule_edges, rule.kinds)
+    rule_edges = ctx.without_imports(rule_edges, rule.ignore_imports, rule.where)
     findings = list(rule.rule.check(ctx, rule_edges, rule.params))
     if isinstance(rule.rule, MetricRule):
         values = rule.rule.values(ctx, rule_edges, rule.params)
         metrics[rule.id] = values
         findings += _growth(rule, values, baseline, ctx)
     return findings
+
+
+def _narrowed(ctx: GateContext, edges: tuple[Edge, ...], kinds: tuple[str, ...]
+              ) -> tuple[Edge, ...]:
+    """``edges`` of ``kinds`` only, computed once per run for all the contracts that ask (the
+    exported ones all check imports)."""
+    key = ("kinds", id(edges), tuple(sorted(kinds)))
+    if key not in ctx.memo:
+        ctx.memo[key] = (edges, gate_edges(edges, kinds, ()))  # holds ``edges``: its id stays
+    return ctx.memo[key][1]
 
 
 def run_gate(analysis: Analysis, gate: GateConfig, baseline: Baseline | None = None) -> GateResult:

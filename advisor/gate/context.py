@@ -37,15 +37,18 @@ class GateContext:
         whose patterns cover it); None when no contexts are configured."""
         if not self.context_patterns:
             return None
-        out: dict[str, str] = {}
         where = f"{self.config_file or ''} [tool.advisor.gate.contexts]".lstrip()
         problems = Problems()
-        for name, patterns in self.context_patterns:
-            roots = problems.value(self.select, patterns, f"{where} '{name}'", default=[])
-            for module in self.graph.modules:
-                if module not in out and any(selectors.within(module, r) for r in roots):
-                    out[module] = name
+        rank: dict[str, int] = {}  # root -> the first context naming it
+        for index, (name, patterns) in enumerate(self.context_patterns):
+            for root in problems.value(self.select, patterns, f"{where} '{name}'", default=[]):
+                rank.setdefault(root, index)
         problems.raise_any()
+        out: dict[str, str] = {}
+        for module in self.graph.modules:
+            found = [rank[a] for a in _ancestors(module) if a in rank]
+            if found:
+                out[module] = self.context_patterns[min(found)][0]
         return out
 
     @cached_property
@@ -72,10 +75,21 @@ class GateContext:
         """``edges`` minus those allowed by ``source -> target`` pattern pairs."""
         if not pairs:
             return edges
-        resolved = [(set(self.select((s,), f"{where} 'ignore_imports'")),
-                     set(self.select((t,), f"{where} 'ignore_imports'"))) for s, t in pairs]
-        return tuple(e for e in edges if not any(
-            selectors.owner(e.source, s) and selectors.owner(e.target, t) for s, t in resolved))
+        allowed: dict[str, frozenset[str]] = {}  # source root -> the target roots it may use
+        for s, t in pairs:
+            targets = frozenset(self.select((t,), f"{where} 'ignore_imports'"))
+            for root in self.select((s,), f"{where} 'ignore_imports'"):
+                allowed[root] = allowed.get(root, frozenset()) | targets
+        memo: dict[str, frozenset[str]] = {}  # module -> target roots allowed from it
+
+        def allowed_from(module: str) -> frozenset[str]:
+            if module not in memo:
+                memo[module] = frozenset().union(*(allowed[a] for a in _ancestors(module)
+                                                   if a in allowed))
+            return memo[module]
+
+        return tuple(e for e in edges if not (
+            allowed_from(e.source) and selectors.owner(e.target, allowed_from(e.source))))
 
     # --- locations ---------------------------------------------------------------------------
     def edge_location(self, edge: Edge) -> tuple[str, int]:
@@ -132,6 +146,12 @@ def gate_edges(edges: tuple[Edge, ...], kinds: tuple[str, ...] | None,
             out.append(e if keep == e.kinds else
                        Edge(e.source, e.target, keep, e.weight, e.lines, e.tags))
     return tuple(out)
+
+
+def _ancestors(module: str) -> list[str]:
+    """``module`` and each package holding it."""
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def verb(edge: Edge) -> str:

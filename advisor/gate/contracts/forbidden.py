@@ -49,17 +49,20 @@ class Forbidden:
     def check(self, ctx, edges, params):
         sources = set(ctx.select(params.source, f"{params.where} 'source'"))
         targets = set(ctx.select(params.target, f"{params.where} 'target'"))
+        source_of, target_of = selectors.Owners(sources), selectors.Owners(targets)
         findings = []
         for e in edges:
-            src = selectors.owner(e.source, sources)
-            tgt = selectors.owner(e.target, targets)
-            if src and tgt and not selectors.owner(e.source, targets):
+            src = source_of(e.source)
+            if src is None or target_of(e.source) is not None:
+                continue
+            tgt = target_of(e.target)
+            if tgt is not None:
                 findings.append(edge_finding(ctx, e, f"{src} may not depend on {tgt}"))
         if params.transitive:
-            findings += self._indirect(ctx, edges, sources, targets, findings)
+            findings += self._indirect(ctx, edges, sources, targets, target_of, findings)
         return findings
 
-    def _indirect(self, ctx, edges, sources, targets, direct):
+    def _indirect(self, ctx, edges, sources, targets, target_of, direct):
         found = {f.key for f in direct}
         out = []
         for src in sorted(sources):
@@ -68,7 +71,7 @@ class Forbidden:
                     continue  # overlapping names: import-linter skips the pair too
                 for f in indirect_findings(ctx, edges, src, tgt,
                                            f"{src} may not depend on {tgt}",
-                                           lambda m: selectors.owner(m, targets) is not None):
+                                           lambda m: target_of(m) is not None):
                     if f.key not in found:
                         found.add(f.key)
                         out.append(f)

@@ -54,10 +54,10 @@ class Independence:
                 if a != b and selectors.within(b, a):
                     raise ConfigError(f"{params.where}: members '{a}' and '{b}' nest",
                                       "list siblings, e.g. 'shop.*' or named sub-packages")
-        roots = set(members)
+        member_of = selectors.Owners(set(members))
         findings = []
         for e in edges:
-            src, tgt = selectors.owner(e.source, roots), selectors.owner(e.target, roots)
+            src, tgt = member_of(e.source), member_of(e.target)
             if src and tgt and src != tgt:
                 findings.append(edge_finding(ctx, e, f"{src} and {tgt} must stay independent"))
         if params.transitive:

@@ -46,10 +46,10 @@ class Layers:
                     raise ConfigError(f"{params.where}: '{root}' is in two layers",
                                       "each module may belong to one layer only")
                 layer_of[root] = index
-        roots = set(layer_of)
+        root_of = selectors.Owners(set(layer_of))
         findings = []
         for e in edges:
-            src, tgt = selectors.owner(e.source, roots), selectors.owner(e.target, roots)
+            src, tgt = root_of(e.source), root_of(e.target)
             if src and tgt and layer_of[src] > layer_of[tgt]:
                 findings.append(edge_finding(
                     ctx, e, f"layer {src} may not depend on {tgt}, which is above it"))

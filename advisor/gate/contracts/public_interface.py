@@ -61,9 +61,10 @@ class PublicInterface:
                     f"{', '.join(sorted(roots))}",
                     "interface names are relative to the package, e.g. 'api' for "
                     f"'{sorted(roots)[0]}.api'")
+        root_of = selectors.Owners(roots)
         findings = []
         for e in edges:
-            root = selectors.owner(e.target, roots)
+            root = root_of(e.target)
             if root is None or selectors.within(e.source, root) or e.target in public[root]:
                 continue
             findings.append(edge_finding(
