@@ -282,8 +282,8 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
     if tangled:  # untangling pays off inside one deployable too: first, at any size or team
         blockers += [why for _, why in small]
         return verdict(MODULARIZE, "boundaries", f"boundaries tangled: {'; '.join(tangled)}",
-                       *ops_reason, *(f"even untangled, no split is in view: {why}"
-                                      for _, why in small))
+                       *ops_reason, *([f"even untangled, no split is in view: "
+                                       + "; ".join(why for _, why in small)] if small else []))
     if small:  # clean boundaries, but nothing a split would pay for yet
         blockers += [why for _, why in small]
         return verdict(MONOLITH, small[0][0], *(why for _, why in small))

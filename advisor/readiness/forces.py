@@ -107,7 +107,7 @@ ITEMS = (
     ItemSpec("forces.technology", "Technology needs confined to one context", "forces", 1.0,
              technology, article="varying technology needs across your application"),
     ItemSpec("forces.churn", "Uneven churn between contexts", "forces", 1.0, churn,
-             # the truth set's top contexts take 2.5-6.3x an even share: at 2x every real
+             # the truth set's top contexts take 2.5-6.0x an even share: at 2x every real
              # code base scored full; 3x keeps 2.5-2.9x (redash, wger, saleor) below full
              {"full_ratio": (3.0, ("top context's churn as a multiple of an even share for a "
                                   "full score"))},
