@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 from advisor.config import AdvisorConfig, load_config
 from advisor.errors import InputError
-from advisor.fields import MAX_COUNT, real, whole
+from advisor.fields import MAX_COUNT, Problems, real, whole
 from advisor.graph import DependencyGraph, build_graph
 from analyzers.codebase import NoPythonFiles, Progress, collect
 from analyzers.facts import CodebaseFacts
@@ -20,6 +23,24 @@ COMMAND_LINE_MAX_FILE_SIZE_KB = 100_000  # 100 MB: libcst needs ~100x a file's s
 COMMAND_LINE_MAX_PARSE_TIMEOUT_S = 3600.0
 
 
+class StageTimes:
+    """Wall seconds spent in each stage of one run, in the order the stages ran.
+
+    Filled by ``analyze_path`` and ``build_assessment``; read by ``benchmarks/bench_analyze.py``.
+    Nothing is printed: the numbers are only recorded."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
 @dataclass(frozen=True)
 class Analysis:
     config: AdvisorConfig
@@ -28,6 +49,10 @@ class Analysis:
     history: HistoryFacts | None = None  # None: not asked for (``check``) or ``--no-git``
     operations: OperationsFacts | None = None
     ownership: OwnershipFacts | None = None
+    timings: StageTimes = field(default_factory=StageTimes, compare=False, repr=False)
+    # where stage results (history, clustering) are kept; None: no cache (--no-cache, or a
+    # cache folder inside the analysed repository, which could have shipped it)
+    results_dir: str | None = None
 
 
 def check_root(path: str) -> str:
@@ -46,18 +71,34 @@ def section_location(config: AdvisorConfig) -> str:
                                                                 "[tool.advisor.{}]")
 
 
-def validate_sections(config: AdvisorConfig) -> None:
-    """Parse the sections the assessment reads, so that an error names its key before any work.
-    (The gate validates ``[tool.advisor.gate]`` itself, first thing in ``check``.)"""
+def load_settings(root: str, config_path: str | None = None) -> AdvisorConfig:
+    """``load_config`` with every section parsed too (``validate_sections``), so that every
+    command reports all the errors of all the sections at once, before any work."""
+    problems = Problems()
+    config = load_config(root, config_path, problems)
+    validate_sections(config, problems)
+    problems.raise_any()
+    return config
+
+
+def validate_sections(config: AdvisorConfig, problems: Problems | None = None) -> None:
+    """Parse every section the stages read (gate, signals, contexts, readiness, verdict), so
+    that an error names its key before any work; into ``problems``, else raised here."""
     from advisor.contexts import parse_contexts
+    from advisor.gate.config import parse_gate
     from advisor.readiness import parse_config
     from advisor.signals import parse_signals
     from advisor.verdict import parse_verdict
 
+    found = problems if problems is not None else Problems()
     where = section_location(config)
-    for name, parse in (("contexts", parse_contexts), ("signals", parse_signals),
-                        ("readiness", parse_config), ("verdict", parse_verdict)):
-        parse(config.raw.get(name), where.format(name))
+    for name, parse in (("signals", parse_signals), ("contexts", parse_contexts),
+                        ("readiness", parse_config), ("verdict", parse_verdict),
+                        ("gate", parse_gate)):
+        if name in config.raw:
+            found.value(parse, config.raw[name], where.format(name))
+    if problems is None:
+        found.raise_any()
 
 
 def analyze_path(
@@ -72,6 +113,7 @@ def analyze_path(
     progress: Progress | None = None,
     repository_facts: bool = False,
     use_git: bool = True,
+    timings: StageTimes | None = None,
 ) -> Analysis:
     """Facts and graph of the code base at ``path``.
 
@@ -83,9 +125,7 @@ def analyze_path(
     defaults. The cache folder: ``cache_dir``, else ``$ADVISOR_CACHE_DIR``, else the user's own
     ``--config`` file, else ``$XDG_CACHE_HOME/monolith-advisor`` (never the repository's)."""
     root = check_root(path)
-    config = load_config(root, config_path)
-    if repository_facts:
-        validate_sections(config)  # a bad key fails now, not after minutes of parsing
+    config = load_settings(root, config_path)  # a bad key fails now, not after the parse
     scan = config.scan
     if not use_cache:
         scan = replace(scan, use_cache=False)
@@ -103,23 +143,101 @@ def analyze_path(
         scan = replace(scan, parse_timeout_s=real(
             parse_timeout_s, "--parse-timeout", "the command line", 0.1,
             COMMAND_LINE_MAX_PARSE_TIMEOUT_S))
+    timings = timings or StageTimes()
+    results_dir = _results_dir(root, scan)
+    background = _background(root, repository_facts, use_git, results_dir)
     try:
-        facts = collect(root, scan, progress) if progress else collect(root, scan)
+        with timings.stage("parse"):
+            facts = collect(root, scan, progress) if progress else collect(root, scan)
     except NoPythonFiles:
         raise InputError(f"{path}: no Python files to analyse",
                          "check the path, or the include/exclude globs in [tool.advisor]") from None
-    graph = build_graph(facts)
-    if not repository_facts:
-        return Analysis(config=replace(config, scan=scan), facts=facts, graph=graph)
-    from analyzers.history import collect_history
-    from analyzers.operations import collect_operations
+    with timings.stage("graph"):
+        graph = build_graph(facts)
+    config = replace(config, scan=scan)
+    if background is None:
+        return Analysis(config=config, facts=facts, graph=graph, timings=timings,
+                        results_dir=results_dir)
     from analyzers.ownership import collect_ownership
 
     if progress:
         progress("history", 0, 1)
-    history = (collect_history(root) if use_git else
-               HistoryFacts(available=False, note="git history not read (--no-git)"))
-    operations = collect_operations(root)
-    ownership = collect_ownership(root, [m.path for m in facts.modules], history)
-    return Analysis(config=replace(config, scan=scan), facts=facts, graph=graph,
-                    history=history, operations=operations, ownership=ownership)
+    # what is left of them once the parse is over
+    with timings.stage("history"):
+        history = (background["history"].result(0) if use_git else
+                   HistoryFacts(available=False, note="git history not read (--no-git)"))
+    with timings.stage("operations"):
+        operations = background["operations"].result(0)
+        ownership = collect_ownership(root, [m.path for m in facts.modules], history)
+    return Analysis(config=config, facts=facts, graph=graph, history=history,
+                    operations=operations, ownership=ownership, timings=timings,
+                    results_dir=results_dir)
+
+
+def _results_dir(root: str, scan) -> str | None:
+    """The facts cache's folder, if the facts cache is used there (see ``collect``)."""
+    from analyzers.cache import default_cache_dir
+    from analyzers.treewalk import is_within
+
+    folder = scan.cache_dir or default_cache_dir()
+    if not scan.use_cache or is_within(os.path.realpath(folder), root):
+        return None
+    return folder
+
+
+def read_history(root: str, results_dir: str | None) -> HistoryFacts:
+    """``collect_history``, its result kept in the cache at ``results_dir`` (None: no cache)."""
+    from analyzers.cache import open_results
+    from analyzers.history import collect_history
+
+    cache = open_results(results_dir) if results_dir else None
+    try:
+        return collect_history(root, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None
+                ) -> dict[str, _Background] | None:
+    """The repository facts beyond code, each read in its own thread while the workers parse
+    (modules imported here, before any worker forks)."""
+    if not repository_facts:
+        return None
+    import analyzers.cache  # noqa: F401 - imported before any worker forks
+    import analyzers.history  # noqa: F401
+    from analyzers.operations import collect_operations
+
+    threads = {"history": _Background((read_history, root, results_dir))} if use_git else {}
+    threads["operations"] = _Background((collect_operations, root))
+    return threads
+
+
+class _Background:
+    """Calls run one after the other in a thread, started before the parse: git runs in its own
+    process and the parent mostly waits on its parser workers, so the history and the
+    operations evidence are read meanwhile. ``result(i)`` hands over the i-th call's value (or
+    raises its exception) in the caller's thread."""
+
+    def __init__(self, *calls) -> None:
+        import threading
+
+        self._calls = calls
+        self._out: list = [None] * len(calls)
+        self._thread = threading.Thread(target=self._run, name="advisor-background",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for i, (function, *args) in enumerate(self._calls):
+            try:
+                self._out[i] = (True, function(*args))
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                self._out[i] = (False, exc)
+
+    def result(self, i: int):
+        self._thread.join()
+        ok, value = self._out[i]
+        if not ok:
+            raise value
+        return value

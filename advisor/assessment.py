@@ -17,7 +17,7 @@ SCHEMA_VERSION = "1.2"  # 1.1: judgement, blockers, partition_notes, wiring, tes
 
 
 def build_assessment(analysis: Analysis) -> dict:
-    facts, graph = analysis.facts, analysis.graph
+    graph = analysis.graph
     from advisor.contexts import parse_contexts, propose_contexts
     from advisor.readiness.partition import package_pins
     from advisor.signals import parse_signals
@@ -30,15 +30,24 @@ def build_assessment(analysis: Analysis) -> dict:
         taken = {name for name, _ in context_config.pins}  # the user's own pins come first
         context_config = replace(context_config, pins=context_config.pins + tuple(
             pin for pin in package_pins(graph) if pin[0] not in taken))
-    proposal = propose_contexts(graph, context_config,
-                                parse_signals(raw.get("signals"), where.format("signals")),
-                                history=analysis.history)
-    support = support_of(graph, proposal)
-    proposal = judged_proposal(graph, proposal, support)
+    from advisor.clustering import remembered
+
+    with analysis.timings.stage("clustering"), remembered(analysis.results_dir):
+        proposal = propose_contexts(graph, context_config,
+                                    parse_signals(raw.get("signals"), where.format("signals")),
+                                    history=analysis.history)
+        support = support_of(graph, proposal)
+        proposal = judged_proposal(graph, proposal, support)
     context_of = proposal.context_of()
     readiness, recommendation, judgement = readiness_sections(analysis, context_of, where,
                                                                support)
+    with analysis.timings.stage("metrics"):
+        return _document(analysis, proposal, context_of, readiness, recommendation, judgement)
 
+
+def _document(analysis: Analysis, proposal, context_of, readiness, recommendation,
+              judgement) -> dict:
+    facts, graph = analysis.facts, analysis.graph
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "monolith-advisor", "version": __version__},
@@ -111,18 +120,42 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
         importlinter_ini,
         propose,
     )
-    from advisor.advice import argues
-    from advisor.data_ownership import data_document
     from advisor.plan import GATE_FILE, IMPORTLINTER_FILE, recommendation
-    from advisor.readiness import SPECS, build_inputs, evaluate, parse_config
+    from advisor.readiness import parse_config
     from advisor.readiness.partition import package_partition, partition_notes
-    from advisor.readiness.registry import thresholds
-    from advisor.verdict import decide, parse_verdict
+    from advisor.verdict import parse_verdict
 
     raw = analysis.config.raw
     graph = analysis.graph
     config = parse_config(raw.get("readiness"), where.format("readiness"))
     verdict_config = parse_verdict(raw.get("verdict"), where.format("verdict"))
+    stage = analysis.timings.stage
+    with stage("readiness"):
+        readiness, inputs, checklist, decision = _checklist(analysis, partition, support, config,
+                                                            verdict_config)
+    with stage("plan"):
+        notes = partition_notes(inputs.partition, package_partition(graph),
+                                {n: m.lines for n, m in graph.modules.items()}, inputs.support)
+        rec = recommendation(decision, inputs, checklist, notes, verdict_config)
+    with stage("contracts"):
+        contracts = propose(inputs)
+        rec["contracts"] = {
+            "proposed": export_document(contracts),
+            "files": {GATE_FILE: gate_toml(inputs, contracts),
+                      IMPORTLINTER_FILE: importlinter_ini(inputs, contracts)},
+        }
+    return readiness, rec, inputs.judgement.doc()
+
+
+def _checklist(analysis: Analysis, partition, support, config, verdict_config):
+    """The readiness section, with the inputs, checklist and decision it was made from."""
+    from advisor.advice import argues
+    from advisor.data_ownership import data_document
+    from advisor.readiness import SPECS, build_inputs, evaluate
+    from advisor.readiness.registry import thresholds
+    from advisor.verdict import decide
+
+    graph = analysis.graph
     inputs = build_inputs(graph, partition, history=analysis.history,
                           operations=analysis.operations, ownership=analysis.ownership,
                           min_commits=config.min_commits, min_changes=config.min_changes,
@@ -139,16 +172,7 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
     readiness["data_ownership"] = data_document(inputs.data)
     if not inputs.history_ok:
         readiness["notes"] = [inputs.history_note()]
-    notes = partition_notes(inputs.partition, package_partition(graph),
-                            {n: m.lines for n, m in graph.modules.items()}, inputs.support)
-    rec = recommendation(decision, inputs, checklist, notes, verdict_config)
-    contracts = propose(inputs)
-    rec["contracts"] = {
-        "proposed": export_document(contracts),
-        "files": {GATE_FILE: gate_toml(inputs, contracts),
-                  IMPORTLINTER_FILE: importlinter_ini(inputs, contracts)},
-    }
-    return readiness, rec, inputs.judgement.doc()
+    return readiness, inputs, checklist, decision
 
 
 def contexts_section(graph, proposal) -> list[dict]:

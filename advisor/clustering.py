@@ -21,10 +21,14 @@ stated criterion and a confidence per module.
 from __future__ import annotations
 
 import heapq
+import marshal
 import math
+import os
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import astuple, dataclass
 from itertools import combinations
 
 from advisor.partition_metrics import ari, modularity
@@ -148,12 +152,74 @@ def _budget(g, share: float, seeds: int, minimum: int) -> int:
     return max(minimum, min(seeds, int(EDGE_BUDGET * share) // edges))
 
 
+# the result cache in use (``remembered``): clustering an unchanged graph is a cache hit
+_results: ContextVar = ContextVar("clustering_results", default=None)
+
+
+@contextmanager
+def remembered(results_dir: str | None) -> Iterator[None]:
+    """Within it, ``cluster`` keeps its results in the cache at ``results_dir`` (None: none)."""
+    from analyzers.cache import open_results
+
+    cache = open_results(results_dir) if results_dir else None
+    token = _results.set(cache)
+    try:
+        yield
+    finally:
+        _results.reset(token)
+        if cache is not None:
+            cache.close()
+
+
+def _cache_key(g, seeds: int, resolution: float | None, base_seed: int) -> str:
+    """Everything a seeded Louvain run reads: the adjacency in its iteration order (it decides
+    the visiting order), the weights, the parameters, networkx's version and this code."""
+    from importlib.metadata import version
+
+    from analyzers.cache import code_digest, inputs_digest
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = code_digest(*(os.path.join(here, f"{name}.py")
+                         for name in ("clustering", "partition_metrics")))
+    adjacency = tuple((n, tuple((m, d.get("weight", 1.0)) for m, d in g.adj[n].items()))
+                      for n in g)
+    return inputs_digest(code, version("networkx"), seeds, resolution, base_seed, adjacency)
+
+
+def _load(blob: bytes) -> Clustering | None:
+    try:
+        communities, confidence_items, resolution, scan, runs = marshal.loads(blob)
+        return Clustering(communities, dict(confidence_items), resolution,
+                          tuple(ResolutionScore(*r) for r in scan), runs)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _dump(result: Clustering) -> bytes:
+    return marshal.dumps((result.communities, tuple(result.confidence.items()),
+                          result.resolution, tuple(astuple(r) for r in result.scan),
+                          result.runs))
+
+
 def cluster(g, seeds: int = DEFAULT_SEEDS, resolution: float | None = None,
             base_seed: int = 0) -> Clustering:
     """Cluster an undirected weighted networkx graph (node names are strings). ``resolution``
-    None: climb 1, 2, 4... while the mean asymptotic surprise of the seed runs grows."""
+    None: climb 1, 2, 4... while the mean asymptotic surprise of the seed runs grows.
+    Inside ``remembered``, the result of the same graph and parameters is read back."""
     if g.number_of_nodes() == 0:
         return Clustering((), {}, 1.0, ())
+    cache = _results.get()
+    if cache is None:
+        return _cluster(g, seeds, resolution, base_seed)
+    key = _cache_key(g, seeds, resolution, base_seed)
+    if (blob := cache.get("clustering", key)) is not None and (kept := _load(blob)):
+        return kept
+    result = _cluster(g, seeds, resolution, base_seed)
+    cache.put("clustering", key, _dump(result))
+    return result
+
+
+def _cluster(g, seeds: int, resolution: float | None, base_seed: int) -> Clustering:
     per_step = _budget(g, 0.25, seeds, 1) if resolution is None else seeds
     edges = [(a, b, d.get("weight", 1.0)) for a, b, d in g.edges(data=True)]
     nodes = g.number_of_nodes()

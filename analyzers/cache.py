@@ -135,3 +135,81 @@ class FactsCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+# --- results of whole stages ------------------------------------------------------------------
+_RESULTS = "results_v1"
+_RESULTS_SCHEMA = (f"CREATE TABLE IF NOT EXISTS {_RESULTS} (key TEXT PRIMARY KEY, "
+                   "value BLOB NOT NULL, digest BLOB NOT NULL)")
+_KEEP_PER_KIND = 8  # results kept per kind (history, clustering...): the newest inputs win
+
+
+def code_digest(*files: str) -> str:
+    """A digest of the bytes of the given source files: part of every result key, so results
+    written by other code (another version, a working-tree edit) are never read."""
+    digest = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as fh:
+            digest.update(fh.read())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def inputs_digest(*parts: object) -> str:
+    """A digest of a stage's inputs given as ``marshal``-able values (tuples, str, numbers)."""
+    import marshal
+
+    return hashlib.sha256(marshal.dumps(parts)).hexdigest()
+
+
+class ResultCache:
+    """Results of expensive stages (history, clustering), keyed by ``kind`` and the digest of
+    their inputs, in the facts database's own file. Values are bytes (``marshal``-ed plain
+    tuples, chosen by the caller); each row carries a digest bound to its key, so a damaged
+    row reads as a miss. Only the newest ``_KEEP_PER_KIND`` rows of a kind are kept.
+
+    Every failure (a locked, damaged or refused database) reads as a miss or a skipped write:
+    the stage then runs as it would without a cache, so a cache never changes a result."""
+
+    def __init__(self, directory: str) -> None:
+        self._facts = FactsCache(directory)  # the same checks: no links, mode 0700
+        self._db = self._facts._db
+        with self._db:
+            self._db.execute(_RESULTS_SCHEMA)
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        full = f"{kind}:{key}"
+        try:
+            row = self._db.execute(f"SELECT value, digest FROM {_RESULTS} WHERE key = ?",
+                                   (full,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        value = bytes(row[0])
+        return value if _digest(full, 1, value) == bytes(row[1]) else None
+
+    def put(self, kind: str, key: str, value: bytes) -> None:
+        full = f"{kind}:{key}"
+        try:
+            with self._db:
+                self._db.execute(f"INSERT OR REPLACE INTO {_RESULTS} VALUES (?, ?, ?)",
+                                 (full, value, _digest(full, 1, value)))
+                self._db.execute(
+                    f"DELETE FROM {_RESULTS} WHERE key LIKE ? AND rowid NOT IN (SELECT rowid "
+                    f"FROM {_RESULTS} WHERE key LIKE ? ORDER BY rowid DESC LIMIT ?)",
+                    (f"{kind}:%", f"{kind}:%", _KEEP_PER_KIND))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        self._facts.close()
+
+
+def open_results(directory: str | None) -> ResultCache | None:
+    """The result cache in ``directory`` (None: the default folder), or None if it cannot be
+    opened: then every stage simply runs."""
+    try:
+        return ResultCache(directory or default_cache_dir())
+    except Exception:  # noqa: BLE001 - an unusable cache must not stop the analysis
+        return None

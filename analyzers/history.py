@@ -45,13 +45,15 @@ no protocol allowed, every program- or file-naming config key overridden.
 
 from __future__ import annotations
 
+import marshal
 import os
 import secrets
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 
+from analyzers.cache import ResultCache
 from analyzers.cochange import DEFAULT_MAX_PAIRS, PairCounter
 from analyzers.gitrunner import (
     GitError,
@@ -127,11 +129,16 @@ def collect_history(
     max_pairs: int = DEFAULT_MAX_PAIRS,
     now: datetime | None = None,
     git: GitRunner = run_git,
+    cache: ResultCache | None = None,
 ) -> HistoryFacts:
     """History facts for the files under ``root`` (a directory in a git work tree, or not).
 
     The window is the ``window_days`` before ``now``; by default ``now`` is HEAD's commit time,
     so a repository that has been quiet, or an old checkout, still shows its last active year.
+
+    ``cache``: the facts are kept under a digest of everything they are read from (HEAD, the
+    root's place in the repository, the window and limits, the ``.mailmap``, this code), so
+    analysing the same commit again reads no log.
     """
     root = os.path.realpath(root)
 
@@ -156,6 +163,24 @@ def collect_history(
         now = _commit_time(repo, head, git)
     line_counts = not repo.partial
     pathspec = ["--", "."] if prefix else []  # only then: a pathspec makes git simplify history
+    mailmap, mailmap_note = read_mailmap(repo.work_tree)
+    key = _cache_key(head, prefix, shallow, line_counts, window_days, now, max_files_per_commit,
+                     max_commits, max_pairs, mailmap, mailmap_note) if cache else ""
+    if cache and (kept := _cached(cache, key)) is not None:
+        return kept
+    facts = _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
+                  max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
+    if cache and facts.available:
+        cache.put("history", key, marshal.dumps(_plain(facts)))
+    return facts
+
+
+def _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
+          max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note) -> HistoryFacts:
+    """The one ``git log``, parsed, with the notes on what limited it."""
+    def missing(note: str, **kw) -> HistoryFacts:
+        return HistoryFacts(False, note, window_days=window_days, **kw)
+
     try:
         out = git(repo, log_args(window_days, now, max_commits=max_commits,
                                  line_counts=line_counts) + pathspec)
@@ -168,7 +193,6 @@ def collect_history(
                                      line_counts=False) + pathspec)
         except GitError as exc2:
             return missing(f"git log failed: {exc2}", head=head, shallow=shallow)
-    mailmap, mailmap_note = read_mailmap(repo.work_tree)
     facts = parse_log(out, prefix=prefix, max_files_per_commit=max_files_per_commit,
                       max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap,
                       line_counts=line_counts)
@@ -196,6 +220,44 @@ def collect_history(
         truncated=facts.truncated, line_counts=line_counts,
         co_change_error=facts.co_change_error, bots=facts.bots, bot_commits=facts.bot_commits,
     )
+
+
+# the code that decides the history facts: part of every cache key
+_HISTORY_CODE = ("history", "cochange", "people", "mailmap", "gitrunner")
+
+
+def _cache_key(head, prefix, shallow, line_counts, window_days, now, *limits_and_mailmap
+               ) -> str:
+    from analyzers.cache import code_digest, inputs_digest
+
+    *limits, mailmap, mailmap_note = limits_and_mailmap
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = code_digest(*(os.path.join(here, f"{name}.py") for name in _HISTORY_CODE))
+    return inputs_digest(code, head, prefix, shallow, line_counts, window_days,
+                         now.isoformat() if now else None, tuple(limits),
+                         repr(sorted(mailmap._entries.items())), mailmap_note)
+
+
+def _plain(facts: HistoryFacts) -> tuple:
+    """The facts as plain tuples (``marshal``-able), in field order."""
+    values = {f.name: getattr(facts, f.name) for f in fields(HistoryFacts)}
+    values["files"] = tuple(tuple(getattr(fh, f.name) for f in fields(FileHistory))
+                            for fh in facts.files)
+    values["co_changes"] = tuple((c.path_a, c.path_b, c.commits) for c in facts.co_changes)
+    return tuple(values.values())
+
+
+def _cached(cache: ResultCache, key: str) -> HistoryFacts | None:
+    blob = cache.get("history", key)
+    if blob is None:
+        return None
+    try:
+        values = dict(zip((f.name for f in fields(HistoryFacts)), marshal.loads(blob)))
+        values["files"] = tuple(FileHistory(*fh) for fh in values["files"])
+        values["co_changes"] = tuple(CoChange(*c) for c in values["co_changes"])
+        return HistoryFacts(**values)
+    except (ValueError, EOFError, TypeError, KeyError):
+        return None  # unreadable: read the log again
 
 
 def _commit_time(repo: GitRepo, commit: str, git: GitRunner) -> datetime | None:

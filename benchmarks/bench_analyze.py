@@ -1,0 +1,254 @@
+"""The whole ``advisor analyze`` against the bare parse bound, stage by stage, in one run.
+
+    python benchmarks/bench_analyze.py [--corpus saleor] [--corpus django] [--no-stress]
+
+Corpora: saleor at the commit pinned in ``benchmarks/truth/saleor.toml`` (a clone with its
+history at ``/tmp/repos/saleor``, or ``--saleor PATH``; the script prints the clone command and
+skips it when absent) and django 6.1.3 from PyPI (``tests/corpora.py``; no history). For each:
+
+- the bound: bare ``libcst.parse_module`` over every file the analysis reads, on all cores (a
+  process pool, largest files first), texts read beforehand;
+- ``advisor analyze`` cold (empty facts cache) and warm (the cache it filled), each the real CLI
+  in a subprocess; the process tree (CLI, parser workers, git) is sampled from /proc every 50 ms
+  for the peak summed RSS (see ``bench_large.TreeSampler``);
+- the ratio bound / cold (1.0: the whole run costs what parsing costs), and the time of each
+  stage (``advisor.analysis.StageTimes``; discovery and rendering are timed around the functions
+  the CLI calls).
+
+Then, unless ``--no-stress``, the two shapes the untrusted-repositories issue bounds: the history
+of a 20,000-commit repository (``bench_history.py --stress``) and ``advisor analyze`` on a dense
+5,000-module graph (``bench_dense.py``'s tree), each with its peak RSS.
+
+Every figure comes from this run; the machine is shared, so compare the ratios, not the seconds.
+Targets (issue 17): cold >= 0.7 of the bound, warm <= 4 s, peak RSS < 1 GB on saleor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, HERE)
+
+from benchmarks.bench_large import TreeSampler  # noqa: E402
+
+STAGES = ("discovery", "parse", "graph", "history", "operations", "clustering", "readiness",
+          "plan", "contracts", "metrics", "rendering")
+TARGET_RATIO, TARGET_WARM_S, TARGET_RSS_MB = 0.7, 4.0, 1024
+
+
+# --- the bound --------------------------------------------------------------------------------
+def _parse(text: str) -> int:
+    import libcst
+
+    try:
+        libcst.parse_module(text)
+    except Exception:  # noqa: BLE001 - a file libcst cannot read costs what it cost
+        pass
+    return 0
+
+
+def parse_bound(root: str, jobs: int) -> tuple[float, int, int]:
+    """(seconds, files, lines) of bare ``libcst.parse_module`` on ``jobs`` processes."""
+    import multiprocessing
+
+    from analyzers.discovery import discover
+    from analyzers.source import DEFAULT_MAX_FILE_BYTES, Rejected, decode, read_bytes
+
+    texts = []
+    for entry in discover(root).files:
+        try:
+            if os.path.getsize(entry.real_path) <= DEFAULT_MAX_FILE_BYTES:
+                texts.append(decode(read_bytes(entry.real_path)).text)
+        except (Rejected, OSError):
+            pass
+    texts.sort(key=len, reverse=True)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_parse, ["pass\n"] * jobs)  # workers up and libcst imported: not timed
+        start = time.perf_counter()
+        for _ in pool.imap_unordered(_parse, texts, chunksize=1):
+            pass
+        elapsed = time.perf_counter() - start
+    return elapsed, len(texts), sum(t.count("\n") for t in texts)
+
+
+# --- one instrumented CLI run (in the child) --------------------------------------------------
+def instrumented_main(argv: list[str], timings_file: str) -> int:
+    """``advisor.cli.main(argv)`` with the stages timed; the times go to ``timings_file``."""
+    import advisor.analysis as analysis
+    import advisor.cli as cli
+    import analyzers.codebase as codebase
+
+    times = analysis.StageTimes()
+    analyze_path, discover, render = analysis.analyze_path, codebase.discover, cli.render_outputs
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            with times.stage(name):
+                return function(*args, **kwargs)
+        return wrapper
+
+    analysis.analyze_path = lambda *a, **k: analyze_path(*a, timings=times, **k)
+    codebase.discover = timed("discovery", discover)
+    cli.render_outputs = timed("rendering", render)
+    start = time.perf_counter()
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    times.seconds["total"] = time.perf_counter() - start
+    # discovery runs inside collect: the parse is what is left of it
+    times.seconds["parse"] = times.seconds.get("parse", 0.0) - times.seconds.get("discovery", 0)
+    with open(timings_file, "w", encoding="utf-8") as fh:
+        json.dump(times.seconds, fh)
+    return int(code or 0)
+
+
+def run_analyze(root: str, out: str, cache: str, extra: tuple[str, ...] = ()) -> dict:
+    timings = os.path.join(out, "timings.json")
+    os.makedirs(out, exist_ok=True)
+    argv = ["analyze", root, "-o", out, "--cache-dir", cache, "-q", *extra]
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", timings, "--", *argv]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=HERE)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"advisor analyze {root} failed ({proc.returncode}): {err[-2000:]}")
+    with open(timings, encoding="utf-8") as fh:
+        stages = json.load(fh)
+    with open(os.path.join(out, "assessment.json"), "rb") as fh:
+        document = fh.read()
+    return {"wall_s": wall, "rss_mb": sampler.peak_rss_kb / 1024, "stages": stages,
+            "document": document}
+
+
+# --- the corpora ------------------------------------------------------------------------------
+def saleor_root(path: str) -> str | None:
+    with open(os.path.join(HERE, "benchmarks", "truth", "saleor.toml"), "rb") as fh:
+        pinned = tomllib.load(fh)["repository"]["commit"]
+    fetch = (f"git clone https://github.com/saleor/saleor {path} && "
+             f"git -C {path} checkout {pinned}")
+    if not os.path.isdir(os.path.join(path, ".git")):
+        print(f"saleor: skipped, no clone at {path}; get it with:\n  {fetch}")
+        return None
+    head = subprocess.run(["git", "-C", path, "rev-parse", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    if head != pinned:
+        print(f"saleor: skipped, {path} is at {head[:12]}, not the pinned {pinned[:12]}:\n"
+              f"  git -C {path} checkout {pinned}")
+        return None
+    return path
+
+
+def django_root() -> str | None:
+    from tests.corpora import corpus_root
+
+    try:
+        return str(corpus_root("django", "6.1.3"))
+    except BaseException as exc:  # noqa: BLE001 - pytest.skip when offline
+        print(f"django: skipped ({exc})")
+        return None
+
+
+def measure(name: str, root: str, jobs: int, scratch: str) -> dict:
+    bound_s, files, lines = parse_bound(root, jobs)
+    cache = os.path.join(scratch, f"{name}-cache")
+    cold = run_analyze(root, os.path.join(scratch, f"{name}-cold"), cache)
+    warm = run_analyze(root, os.path.join(scratch, f"{name}-warm"), cache)
+    return {"name": name, "files": files, "lines": lines, "bound_s": bound_s, "cold": cold,
+            "warm": warm, "identical": cold["document"] == warm["document"]}
+
+
+def print_table(results: list[dict], jobs: int) -> None:
+    print(f"\n{'':26}" + "".join(f"{r['name']:>14}" for r in results))
+
+    def row(label, values):
+        print(f"{label:26}" + "".join(f"{v:>14}" for v in values))
+
+    row("files / lines", [f"{r['files']}/{r['lines'] // 1000}k" for r in results])
+    row(f"bare parse, {jobs} cores (s)", [f"{r['bound_s']:.1f}" for r in results])
+    row("analyze cold (s)", [f"{r['cold']['wall_s']:.1f}" for r in results])
+    row("ratio bound / cold", [f"{r['bound_s'] / r['cold']['wall_s']:.2f}" for r in results])
+    row("analyze warm (s)", [f"{r['warm']['wall_s']:.1f}" for r in results])
+    row("warm / bound", [f"{r['warm']['wall_s'] / r['bound_s']:.2f}" for r in results])
+    for run in ("cold", "warm"):
+        print(f"stages, {run} run (s):")
+        for stage in (*STAGES, "total"):
+            row(f"  {stage}", [f"{r[run]['stages'].get(stage, 0.0):.2f}" for r in results])
+    row("peak tree RSS cold (MB)", [f"{r['cold']['rss_mb']:.0f}" for r in results])
+    row("peak tree RSS warm (MB)", [f"{r['warm']['rss_mb']:.0f}" for r in results])
+    row("warm document == cold", ["yes" if r["identical"] else "NO" for r in results])
+
+
+# --- the stress shapes ------------------------------------------------------------------------
+def stress(scratch: str) -> None:
+    from benchmarks.bench_dense import write_tree
+    from benchmarks.bench_history import build, measure_child, stress_stream
+
+    commits, files, per_commit = 20_000, 4_000, 50
+    repo = build(f"stress-{commits}x{per_commit}-of-{files}-v1",
+                 lambda: stress_stream(commits, files, per_commit))
+    h = measure_child(repo, 0)
+    if "failed" in h:
+        print(f"history, {commits:,} commits: FAILED {h['failed']}")
+    else:
+        print(f"history, {commits:,} commits x {per_commit} files: {h['seconds']:.1f} s, "
+              f"peak RSS {h['rss_mb']:.0f} MB (python) + {h['git_rss_mb']:.0f} MB (git), "
+              f"{h['pairs']:,} co-change pairs kept")
+    tree = os.path.join(scratch, "dense")
+    edges = write_tree(tree, 5000, (10, 20), 1)
+    dense = run_analyze(tree, os.path.join(scratch, "dense-out"),
+                        os.path.join(scratch, "dense-cache"), ("--no-git",))
+    print(f"dense graph, 5,000 modules, {edges:,} imports: analyze {dense['wall_s']:.1f} s, "
+          f"peak tree RSS {dense['rss_mb']:.0f} MB (clustering "
+          f"{dense['stages'].get('clustering', 0):.1f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return instrumented_main(argv[3:], argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", choices=("saleor", "django"))
+    parser.add_argument("--saleor", default="/tmp/repos/saleor", help="the saleor clone")
+    parser.add_argument("--no-stress", action="store_true",
+                        help="leave out the 20k-commit history and the dense 5k-module graph")
+    args = parser.parse_args(argv)
+    from analyzers.workers import default_jobs
+
+    jobs = default_jobs()
+    roots = {"saleor": lambda: saleor_root(args.saleor), "django": django_root}
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-analyze-") as scratch:
+        for name in args.corpus or ("saleor", "django"):
+            root = roots[name]()
+            if root:
+                results.append(measure(name, root, jobs, scratch))
+        if results:
+            print_table(results, jobs)
+        if not args.no_stress:
+            stress(scratch)
+    ok = all(r["identical"] for r in results)
+    for r in results:
+        if r["name"] == "saleor":
+            print(f"saleor targets: ratio {r['bound_s'] / r['cold']['wall_s']:.2f} "
+                  f"(>= {TARGET_RATIO}), warm {r['warm']['wall_s']:.1f} s (<= {TARGET_WARM_S}),"
+                  f" peak RSS {max(r['cold']['rss_mb'], r['warm']['rss_mb']):.0f} MB "
+                  f"(< {TARGET_RSS_MB})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
