@@ -142,7 +142,9 @@ def _retry_loops(lines: list[str]) -> list[int]:
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.M)
 _HEADER = re.compile(r"^[ \t]*(if|elif|else|except|for|while|with|try|finally|def|async|class)\b")
 _COUNTED = re.compile(r"retr|attempt|tries", re.I)
-_CALLED = re.compile(r"(\w+)(?:\.(?:delay|apply_async))?\(")
+# (?<!\w): a match starts at a word's start only (the same matches; without it every inner
+# position of a long word is tried again, quadratic in the word's length)
+_CALLED = re.compile(r"(?<!\w)(\w+)(?:\.(?:delay|apply_async))?\(")
 
 
 def _failure_path(lines: list[str], at: int, top: int) -> str | None:
@@ -184,7 +186,7 @@ def _reruns(text: str, lines: list[str]) -> list[tuple[int, str]]:
         top, pos = top + text.count("\n", pos, m.start()), m.start()
         if called[name] < 2:  # its own def and at least one call
             continue
-        again = re.compile(rf"(?<![\w.])(?:(?:self|cls)\.)?{name}(?:\.(?:delay|apply_async))?\(")
+        again = None  # compiled at the first line naming it: most functions never call themselves
         first = line_at(text, m.end() + len(region(text, m.end() - 1)))  # below the signature
         calls = 10  # self-calls read per function: bounds the upward walks
         for i in range(first, min(len(lines), first + 400)):
@@ -192,7 +194,11 @@ def _reruns(text: str, lines: list[str]) -> list[tuple[int, str]]:
             if line.strip() and not line.lstrip().startswith("#") and indent(line) <= len(
                     m.group(1)):
                 break
-            if calls and again.search(line.split("#", 1)[0]) and not _DEF.match(line):
+            if not calls or name not in line:
+                continue
+            again = again or re.compile(
+                rf"(?<![\w.])(?:(?:self|cls)\.)?{name}(?:\.(?:delay|apply_async))?\(")
+            if again.search(line.split("#", 1)[0]) and not _DEF.match(line):
                 calls -= 1
                 if (why := _failure_path(lines, i, top)):
                     found.append((i, f"{name} runs itself again after a failure ({why[:60]})"))
