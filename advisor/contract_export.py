@@ -24,6 +24,7 @@ has no such import yet is not a mistake); both check direct imports only (the ga
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, replace
 
@@ -80,11 +81,25 @@ def context_roots(inp: Inputs, c: str, labels: dict[str, set] | None = None
 
 
 def _support(inp: Inputs, module: str) -> bool:
-    return is_support_module(inp.path_of(module))
+    return _support_path(inp.path_of(module))
+
+
+_support_path = functools.lru_cache(maxsize=1 << 16)(is_support_module)  # once per path
 
 
 def _owner(module: str, roots) -> str | None:
-    return next((r for r in roots if _inside(module, r)), None)
+    """The first of ``roots`` that ``module`` is inside (by its dotted prefixes: linear in the
+    module's depth, not in the roots)."""
+    where = _first_index(tuple(roots))
+    parts = module.split(".")
+    found = [i for cut in range(1, len(parts) + 1)
+             if (i := where.get(".".join(parts[:cut]))) is not None]
+    return roots[min(found)] if found else None
+
+
+@functools.lru_cache(maxsize=64)
+def _first_index(roots: tuple[str, ...]) -> dict[str, int]:
+    return {r: i for i, r in reversed(tuple(enumerate(roots)))}
 
 
 def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> Contract:
@@ -182,7 +197,8 @@ def gate_toml(inp: Inputs, contracts: list[Contract] | None = None) -> str:
             "# a project package that wires its domain packages together forms package cycles",
             "# by design; the context rules above are the ones for these boundaries",
             'package-cycles = "warn"', "", "[tool.advisor.gate.contexts]"]
-    roots = {c: context_roots(inp, c, _labels_under(inp)) for c in inp.contexts}
+    labels = _labels_under(inp)  # once, not once per context
+    roots = {c: context_roots(inp, c, labels) for c in inp.contexts}
     out += [f"{json.dumps(c)} = {_toml_list(roots[c])}" for c in inp.contexts if roots[c]]
     out.append("")
     for k in contracts:
@@ -218,18 +234,36 @@ def importlinter_ini(inp: Inputs, contracts: list[Contract] | None = None) -> st
     for k in contracts:
         if k.type != "forbidden":
             continue
+        source = [n for n in k.source if _grimp_sees(inp, n)]
+        target = [n for n in k.target if _grimp_sees(inp, n)]
+        hidden = sorted({*k.source, *k.target} - {*source, *target})
+        if hidden:
+            out.append(f"; not here, import-linter cannot see them (a folder without "
+                       f"__init__.py on the way): {', '.join(hidden)}")
+        if not source or not target:
+            out += [f"; '{k.name}': nothing left for import-linter to check", ""]
+            continue
         if k.violations:
             out.append(f"; breaks today: {k.violations} module dependencies")
         out += [f"[importlinter:contract:{_slug(k.name)}]", f"name = {k.name}",
-                "type = forbidden", "source_modules ="] + [f"    {s}" for s in k.source]
-        out += ["forbidden_modules ="] + [f"    {t}" for t in k.target]
-        if k.ignore:
+                "type = forbidden", "source_modules ="] + [f"    {s}" for s in source]
+        out += ["forbidden_modules ="] + [f"    {t}" for t in target]
+        ignore = [(a, b) for a, b in k.ignore if _grimp_sees(inp, a) and _grimp_sees(inp, b)]
+        if ignore:
             out += ["; tests and migrations, with everything under them (as in the gate)",
                     "ignore_imports ="]
-            out += [f"    {a} -> {b}" for a, b in _subtree_expressions(inp, k.ignore)]
+            out += [f"    {a} -> {b}" for a, b in _subtree_expressions(inp, ignore)]
             out.append("unmatched_ignore_imports_alerting = none")
         out += ["allow_indirect_imports = True", ""]
     return "\n".join(out)
+
+
+def _grimp_sees(inp: Inputs, name: str) -> bool:
+    """Does import-linter know ``name``? grimp reads packages from their ``__init__.py``
+    down, so a module under a folder without one (a namespace portion inside a package) is
+    not in its graph, and naming it is an error there."""
+    parts = name.split(".")
+    return all(".".join(parts[:i]) in inp.graph.modules for i in range(2, len(parts) + 1))
 
 
 def _subtree_expressions(inp: Inputs, pairs) -> list[tuple[str, str]]:
