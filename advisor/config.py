@@ -89,8 +89,11 @@ def read_toml(path: str, root: str | None = None) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
-def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
-    """Read ``--config FILE`` or ``ROOT/pyproject.toml``; missing file or table -> defaults."""
+def load_config(root: str, config_path: str | None = None,
+                problems: Problems | None = None) -> AdvisorConfig:
+    """Read ``--config FILE`` or ``ROOT/pyproject.toml``; missing file or table -> defaults.
+    ``problems``: collects the errors of ``[tool.advisor]`` for the caller to raise with the
+    other sections' (``advisor.analysis.load_settings``); without it they are raised here."""
     real_root = os.path.realpath(root)
     if config_path:
         if not os.path.lexists(config_path):
@@ -110,10 +113,10 @@ def load_config(root: str, config_path: str | None = None) -> AdvisorConfig:
         table = document if config_path and "tool" not in document else {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.advisor] must be a table")
-    problems = Problems()
-    config = parse_table(table, path, root, trusted=trusted, problems=problems)
-    validate_sections(config.raw, path, problems)
-    problems.raise_any()  # every error of every section at once, before any work
+    found = problems if problems is not None else Problems()
+    config = parse_table(table, path, root, trusted=trusted, problems=found)
+    if problems is None:
+        found.raise_any()
     scan = config.scan
     if scan.cache_dir and not os.path.isabs(scan.cache_dir):  # relative to the file saying it
         scan = replace(scan, cache_dir=os.path.join(
@@ -182,20 +185,3 @@ def _cache_dir(value: Any, where: str, trusted: bool) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: 'cache_dir' must be the path of a folder")
     return os.path.expanduser(value)
-
-
-def validate_sections(raw: dict[str, Any], path: str, problems: Problems) -> None:
-    """Parse every section the stages read (``gate``, ``signals``, ``contexts``, ``readiness``,
-    ``verdict``) into ``problems``, so that every command, whichever sections it uses, reports
-    all their errors before any work. ``path`` names the settings file in the messages."""
-    from advisor.contexts import parse_contexts
-    from advisor.gate.config import parse_gate
-    from advisor.readiness import parse_config
-    from advisor.signals import parse_signals
-    from advisor.verdict import parse_verdict
-
-    for name, parse in (("signals", parse_signals), ("contexts", parse_contexts),
-                        ("readiness", parse_config), ("verdict", parse_verdict),
-                        ("gate", parse_gate)):
-        if name in raw:
-            problems.value(parse, raw[name], f"{path} [tool.advisor.{name}]")

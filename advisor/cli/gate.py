@@ -17,10 +17,11 @@ from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 
 def _gate_inputs(path, config_path, baseline_file, need_baseline, read_baseline=True):
     """Settings and baseline, read before the (slower) analysis so their errors come first."""
-    from advisor.analysis import check_root
+    from advisor.analysis import check_root, load_settings
     from advisor.gate import default_path, load_baseline, load_gate_config
 
     root = check_root(path)
+    load_settings(root, config_path)  # every section's errors at once, before the gate's alone
     gate = load_gate_config(root, config_path)
     baseline_path = baseline_file or default_path(root)
     baseline = None
