@@ -264,26 +264,12 @@ def package_of(module: ModuleFacts) -> str:
     return module.name if module.is_package else (module.name.rpartition(".")[0] or module.name)
 
 
-def with_strings(graph: DependencyGraph, kinds: tuple[str, ...] | None) -> DependencyGraph:
-    """``graph`` plus the ``string`` edges framework strings express (``ForeignKey("app.Model")``,
-    ``apps.get_model``, ``send_task("app.tasks.x")``, ``include("app.urls")``, settings dotted
-    paths), resolved as the analysis resolves them, when ``kinds`` names ``string``; else
-    ``graph`` itself. Opt-in, so the default graph and gate stay what they were: a Django app's
-    models name each other in strings both ways, and those would be new cycles."""
-    if kinds is None or STRING not in kinds:
-        return graph
-    from advisor.modeltables import build_model_index
-    from advisor.readiness.inputs import with_string_edges
-
-    return with_string_edges(graph, build_model_index(graph, Resolver(graph.modules)))
-
-
 def filter_edges(graph: DependencyGraph, kinds: tuple[str, ...] | None = None,
                  exclude_tags: tuple[str, ...] = ()) -> tuple[Edge, ...]:
-    """Edges restricted to some kinds (``string`` edges are added when ``kinds`` names them).
-    A dependency whose every import carries an excluded tag is dropped whole, name uses
-    included (the uses of a ``TYPE_CHECKING`` import are annotations)."""
-    graph = with_strings(graph, kinds)
+    """Edges restricted to some kinds (``string`` ones exist only in a graph from
+    ``advisor.string_edges.with_strings``). A dependency whose every import carries an
+    excluded tag is dropped whole, name uses included (the uses of a ``TYPE_CHECKING`` import
+    are annotations)."""
     out = []
     for e in graph.edges:
         if exclude_tags and any(t in e.tags for t in exclude_tags):

@@ -151,6 +151,7 @@ def graph(path, fmt, depth, focus, cycles_only, level, kinds, exclude_tags, outp
     from reports.dot import to_dot
     from reports.mermaid import to_mermaid
     from advisor.graph import EDGE_KINDS, filter_edges
+    from advisor.string_edges import with_strings
 
     kind_list = None
     if kinds:
@@ -162,7 +163,7 @@ def graph(path, fmt, depth, focus, cycles_only, level, kinds, exclude_tags, outp
     if output:
         check_target(output)
     analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits)
-    edges = filter_edges(analysis.graph, kind_list, tuple(exclude_tags))
+    edges = filter_edges(with_strings(analysis.graph, kind_list), kind_list, tuple(exclude_tags))
     document = graph_document(analysis.graph, edges, level)
     try:
         document = shape(document, depth, focus, cycles_only)

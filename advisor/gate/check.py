@@ -13,7 +13,8 @@ from advisor.fields import Problems
 from advisor.gate.baseline import EPSILON, Baseline
 from advisor.gate.config import ConfiguredRule, GateConfig
 from advisor.gate.context import GateContext, gate_edges
-from advisor.graph import Edge, with_strings
+from advisor.graph import Edge
+from advisor.string_edges import with_strings
 from advisor.gate.model import (
     BASELINED,
     NEW,

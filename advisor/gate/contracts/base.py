@@ -59,7 +59,10 @@ def indirect_findings(ctx: GateContext, edges: tuple[Edge, ...], upstream: str,
     modules lie outside both packages, so each chain starts at its last module under
     ``upstream`` and ends at its first under ``downstream``. ``skip``: exempt upstream modules."""
     succ = _successors(ctx, edges)
-    outside = lambda m: not selectors.within(m, upstream) and not selectors.within(m, downstream)
+
+    def outside(module: str) -> bool:
+        return not selectors.within(module, upstream) and not selectors.within(module, downstream)
+
     findings = []
     for start in sorted(m for m in ctx.graph.modules if selectors.within(m, upstream)
                         and not skip(m)):
