@@ -45,12 +45,11 @@ no protocol allowed, every program- or file-naming config key overridden.
 
 from __future__ import annotations
 
-import marshal
 import os
 import secrets
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from analyzers.cache import ResultCache
@@ -164,14 +163,19 @@ def collect_history(
     line_counts = not repo.partial
     pathspec = ["--", "."] if prefix else []  # only then: a pathspec makes git simplify history
     mailmap, mailmap_note = read_mailmap(repo.work_tree)
-    key = _cache_key(head, prefix, shallow, line_counts, window_days, now, max_files_per_commit,
-                     max_commits, max_pairs, mailmap, mailmap_note) if cache else ""
-    if cache and (kept := _cached(cache, key)) is not None:
+    if cache is None:
+        return _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
+                     max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
+    from analyzers.history_cache import dump, history_key, load
+
+    key = history_key(head, prefix, shallow, line_counts, window_days, now,
+                      (max_files_per_commit, max_commits, max_pairs), mailmap, mailmap_note)
+    if (kept := load(cache.get("history", key))) is not None:
         return kept
     facts = _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
                   max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
-    if cache and facts.available:
-        cache.put("history", key, marshal.dumps(_plain(facts)))
+    if facts.available:
+        cache.put("history", key, dump(facts))
     return facts
 
 
@@ -220,44 +224,6 @@ def _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_d
         truncated=facts.truncated, line_counts=line_counts,
         co_change_error=facts.co_change_error, bots=facts.bots, bot_commits=facts.bot_commits,
     )
-
-
-# the code that decides the history facts: part of every cache key
-_HISTORY_CODE = ("history", "cochange", "people", "mailmap", "gitrunner")
-
-
-def _cache_key(head, prefix, shallow, line_counts, window_days, now, *limits_and_mailmap
-               ) -> str:
-    from analyzers.cache import code_digest, inputs_digest
-
-    *limits, mailmap, mailmap_note = limits_and_mailmap
-    here = os.path.dirname(os.path.abspath(__file__))
-    code = code_digest(*(os.path.join(here, f"{name}.py") for name in _HISTORY_CODE))
-    return inputs_digest(code, head, prefix, shallow, line_counts, window_days,
-                         now.isoformat() if now else None, tuple(limits),
-                         repr(sorted(mailmap._entries.items())), mailmap_note)
-
-
-def _plain(facts: HistoryFacts) -> tuple:
-    """The facts as plain tuples (``marshal``-able), in field order."""
-    values = {f.name: getattr(facts, f.name) for f in fields(HistoryFacts)}
-    values["files"] = tuple(tuple(getattr(fh, f.name) for f in fields(FileHistory))
-                            for fh in facts.files)
-    values["co_changes"] = tuple((c.path_a, c.path_b, c.commits) for c in facts.co_changes)
-    return tuple(values.values())
-
-
-def _cached(cache: ResultCache, key: str) -> HistoryFacts | None:
-    blob = cache.get("history", key)
-    if blob is None:
-        return None
-    try:
-        values = dict(zip((f.name for f in fields(HistoryFacts)), marshal.loads(blob)))
-        values["files"] = tuple(FileHistory(*fh) for fh in values["files"])
-        values["co_changes"] = tuple(CoChange(*c) for c in values["co_changes"])
-        return HistoryFacts(**values)
-    except (ValueError, EOFError, TypeError, KeyError):
-        return None  # unreadable: read the log again
 
 
 def _commit_time(repo: GitRepo, commit: str, git: GitRunner) -> datetime | None:
