@@ -70,7 +70,7 @@ def lint_imports(tree: Path, ini: str) -> dict[str, Broken]:
     """contract name -> what lint-imports' report says is broken (nothing when kept)."""
     config = tree.parent / "importlinter.ini"
     config.write_text(ini)
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "COLUMNS": "10000"}  # no wrapped lines
     proc = subprocess.run([str(LINT_IMPORTS), str(config), "--no-cache"], cwd=tree, env=env,
                           capture_output=True, text=True)
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr

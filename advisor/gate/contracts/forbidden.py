@@ -1,7 +1,9 @@
 """``forbidden``: modules under ``source`` may not depend on modules under ``target``.
 
-A module that is itself under ``target`` is exempt (``source = ["shop"]``, ``target =
-["shop.web"]`` still lets ``shop.web`` modules import each other). ``transitive = true`` also
+A module that is itself under the target name it depends on is exempt from it (``source =
+["shop"]``, ``target = ["shop.web"]`` still lets ``shop.web`` modules import each other), as
+import-linter skips a source and forbidden module that overlap; it is not exempt from the
+other targets. ``transitive = true`` also
 forbids indirect dependencies (``a -> x -> b``), per pair of source and target names, as
 import-linter's forbidden contract does when indirect imports are not allowed.
 """
@@ -53,16 +55,14 @@ class Forbidden:
         findings = []
         for e in edges:
             src = source_of(e.source)
-            if src is None or target_of(e.source) is not None:
-                continue
-            tgt = target_of(e.target)
-            if tgt is not None:
+            tgt = target_of(e.target) if src is not None else None
+            if tgt is not None and not selectors.within(e.source, tgt):
                 findings.append(edge_finding(ctx, e, f"{src} may not depend on {tgt}"))
         if params.transitive:
-            findings += self._indirect(ctx, edges, sources, targets, target_of, findings)
+            findings += self._indirect(ctx, edges, sources, targets, findings)
         return findings
 
-    def _indirect(self, ctx, edges, sources, targets, target_of, direct):
+    def _indirect(self, ctx, edges, sources, targets, direct):
         found = {f.key for f in direct}
         out = []
         for src in sorted(sources):
@@ -71,7 +71,7 @@ class Forbidden:
                     continue  # overlapping names: import-linter skips the pair too
                 for f in indirect_findings(ctx, edges, src, tgt,
                                            f"{src} may not depend on {tgt}",
-                                           lambda m: target_of(m) is not None):
+                                           lambda m, tgt=tgt: selectors.within(m, tgt)):
                     if f.key not in found:
                         found.add(f.key)
                         out.append(f)
