@@ -189,13 +189,14 @@ def read_history(root: str, results_dir: str | None) -> HistoryFacts:
     """``collect_history``, its result kept in the cache at ``results_dir`` (None: no cache)."""
     from analyzers.cache import open_results
     from analyzers.history import collect_history
+    from analyzers.history_cache import HistoryCache
 
-    cache = open_results(results_dir) if results_dir else None
+    results = open_results(results_dir) if results_dir else None
     try:
-        return collect_history(root, cache=cache)
+        return collect_history(root, cache=HistoryCache(results) if results else None)
     finally:
-        if cache is not None:
-            cache.close()
+        if results is not None:
+            results.close()
 
 
 def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None
@@ -206,6 +207,7 @@ def _background(root: str, repository_facts: bool, use_git: bool, results_dir: s
         return None
     import analyzers.cache  # noqa: F401 - imported before any worker forks
     import analyzers.history  # noqa: F401
+    import analyzers.history_cache  # noqa: F401
     from analyzers.operations import collect_operations
 
     threads = {"history": _Background((read_history, root, results_dir))} if use_git else {}

@@ -51,8 +51,8 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
-from analyzers.cache import ResultCache
 from analyzers.cochange import DEFAULT_MAX_PAIRS, PairCounter
 from analyzers.gitrunner import (
     GitError,
@@ -119,6 +119,14 @@ class HistoryFacts:
         return None
 
 
+class HistoryStore(Protocol):
+    """Where facts are kept by the inputs they were read from (``analyzers.history_cache``)."""
+
+    def load(self, inputs: tuple) -> HistoryFacts | None: ...
+
+    def save(self, inputs: tuple, facts: HistoryFacts) -> None: ...
+
+
 def collect_history(
     root: str,
     *,
@@ -128,7 +136,7 @@ def collect_history(
     max_pairs: int = DEFAULT_MAX_PAIRS,
     now: datetime | None = None,
     git: GitRunner = run_git,
-    cache: ResultCache | None = None,
+    cache: HistoryStore | None = None,
 ) -> HistoryFacts:
     """History facts for the files under ``root`` (a directory in a git work tree, or not).
 
@@ -166,16 +174,15 @@ def collect_history(
     if cache is None:
         return _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
                      max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
-    from analyzers.history_cache import dump, history_key, load
-
-    key = history_key(head, prefix, shallow, line_counts, window_days, now,
-                      (max_files_per_commit, max_commits, max_pairs), mailmap, mailmap_note)
-    if (kept := load(cache.get("history", key))) is not None:
+    inputs = (head, prefix, shallow, line_counts, window_days, now.isoformat() if now else None,
+              (max_files_per_commit, max_commits, max_pairs),
+              repr(sorted(mailmap._entries.items())), mailmap_note)
+    if (kept := cache.load(inputs)) is not None:
         return kept
     facts = _read(repo, git, prefix, shallow, head, now, line_counts, pathspec, window_days,
                   max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
     if facts.available:
-        cache.put("history", key, dump(facts))
+        cache.save(inputs, facts)
     return facts
 
 

@@ -1,32 +1,38 @@
 """History facts in the result cache (``analyzers.cache.ResultCache``), keyed by what they are
 read from: HEAD (commits never change), the root's prefix in the repository, the window and
-limits, the ``.mailmap`` as parsed, whether line counts are read, and the code that reads them.
-Analysing the same commit again then reads no ``git log``."""
+limits, the ``.mailmap`` as parsed, whether line counts are read (the inputs
+``collect_history`` hands over), and the code that reads them. Analysing the same commit again
+then reads no ``git log``."""
 
 from __future__ import annotations
 
 import marshal
 import os
 from dataclasses import fields
-from datetime import datetime
 
+from analyzers.cache import ResultCache, code_digest, inputs_digest
 from analyzers.history import CoChange, FileHistory, HistoryFacts
-from analyzers.mailmap import Mailmap
 
 # the code that decides the history facts: part of every key
 _HISTORY_CODE = ("history", "history_cache", "cochange", "people", "mailmap", "gitrunner")
 
 
-def history_key(head: str, prefix: str, shallow: bool, line_counts: bool, window_days: int,
-                now: datetime | None, limits: tuple[int, ...], mailmap: Mailmap,
-                mailmap_note: str | None) -> str:
-    from analyzers.cache import code_digest, inputs_digest
+class HistoryCache:
+    """``analyzers.history.HistoryStore`` over a result cache."""
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    code = code_digest(*(os.path.join(here, f"{name}.py") for name in _HISTORY_CODE))
-    return inputs_digest(code, head, prefix, shallow, line_counts, window_days,
-                         now.isoformat() if now else None, limits,
-                         repr(sorted(mailmap._entries.items())), mailmap_note)
+    def __init__(self, results: ResultCache) -> None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        self._results = results
+        self._code = code_digest(*(os.path.join(here, f"{name}.py") for name in _HISTORY_CODE))
+
+    def _key(self, inputs: tuple) -> str:
+        return inputs_digest(self._code, inputs)
+
+    def load(self, inputs: tuple) -> HistoryFacts | None:
+        return load(self._results.get("history", self._key(inputs)))
+
+    def save(self, inputs: tuple, facts: HistoryFacts) -> None:
+        self._results.put("history", self._key(inputs), dump(facts))
 
 
 def dump(facts: HistoryFacts) -> bytes:
