@@ -103,8 +103,10 @@ def venv(dist, offline, tmp_path_factory):
 
 
 def venv_env(bin_dir: Path) -> dict:
-    """The virtualenv first on PATH, then only the system folders (no other Graphviz)."""
-    return {"PATH": f"{bin_dir}:/usr/bin:/bin", "VIRTUAL_ENV": str(bin_dir.parent)}
+    """The virtualenv first on PATH, then only the system folders (no other Graphviz); one
+    facts cache for the session, as the workflow's cache step restores it."""
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin", "VIRTUAL_ENV": str(bin_dir.parent),
+            "XDG_CACHE_HOME": str(bin_dir.parent / "xdg-cache")}
 
 
 GIT = {"GIT_AUTHOR_NAME": "Recipe Test", "GIT_AUTHOR_EMAIL": "recipes@example.invalid",
@@ -265,13 +267,13 @@ def test_the_gitlab_job_fails_on_the_finding_then_passes(project, venv, dist, of
     assert code == 0, log
 
 
-def test_the_pre_commit_hook_fails_on_the_finding_then_passes(project, tmp_path_factory,
+def test_the_pre_commit_hook_fails_on_the_finding_then_passes(project, venv, tmp_path_factory,
                                                                offline, violation):
     """``pre-commit try-repo`` clones this repository at HEAD and pip-installs the clone, as a
     pinned ``rev`` (or a ``git+URL@commit`` install) does, then runs the hook on the project."""
     head = run(["git", "rev-parse", "HEAD"], cwd=REPO).stdout.strip()
     env = {"PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")), **GIT,
-           **offline}
+           **offline, "XDG_CACHE_HOME": venv_env(venv[0])["XDG_CACHE_HOME"]}
     command = [sys.executable, "-m", "pre_commit", "try-repo", REPO, "advisor-check",
                "--ref", head, "--all-files"]
     failed = run(command, cwd=project, env=env)
