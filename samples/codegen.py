@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from codegen_services import render_domain
+from codegen_http import render_domain
 from codegen_templates import Entity
 from codegen_tests import render_tests
 from domains import DOMAINS, PEOPLE
@@ -96,10 +96,9 @@ def wire(core: dict[str, str]) -> dict[str, str]:
                      "search_router):\n", "    for router in (\n" + _wrap(routers, 8) + "\n    ):\n")
     out[M + "app.py"] = app
     owners = core[".github/CODEOWNERS"].rstrip("\n") + "\n"
-    for n in names:
-        team = DOMAINS[n]["team"]
-        owners += f"/marketplace/{n}/{' ' * (21 - len(n))}@acme-market/{team}\n"
-        owners += f"/tests/{n}/{' ' * (26 - len(n))}@acme-market/{team}\n"
+    for n in names:  # one GitHub team per domain; a group of people may sit in several
+        owners += f"/marketplace/{n}/{' ' * (21 - len(n))}@acme-market/{n}\n"
+        owners += f"/tests/{n}/{' ' * (26 - len(n))}@acme-market/{n}\n"
     out[".github/CODEOWNERS"] = owners
     return out
 
@@ -142,13 +141,13 @@ def history(files: dict[str, str]) -> tuple[dict, list[dict], list[dict]]:
             add += [f"tests/{n}/test_{e.snake}.py"]
             grow = [] if i == 0 else [f"{M}{n}/{p}::{d}" for p, d in e.defs()]
             build.append({"author": team[i % len(team)], "message":
-                          f"{n}: {e.title.lower()}s" + (" (models, rules, service, HTTP API)"
+                          f"{n}: {e.titles}" + (" (models, rules, service, HTTP API)"
                                                         if i == 0 else ""),
                           "add": add, "grow": grow, "tweak": []})
         for i, e in enumerate(ents):
             daily.append({"author": team[(i + 1) % len(team)], "message":
                           f"{n}: {e.title.lower()} summary by status",
-                          "add": [], "grow": [f"{M}{n}/service.py::summarise_{e.snake}s",
+                          "add": [], "grow": [f"{M}{n}/service.py::summarise_{e.many}",
                                               f"{M}{n}/http.py::{e.snake}_summary"],
                           "tweak": []})
     return authors, build, daily

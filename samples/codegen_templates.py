@@ -25,6 +25,12 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def plural(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    return word + ("es" if re.search(r"(s|x|ch|sh)$", word) else "s")
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -77,7 +83,15 @@ class Entity:
 
     @property
     def table(self) -> str:
-        return f"{self.domain}_{self.snake}s"
+        return f"{self.domain}_{self.many}"
+
+    @property
+    def many(self) -> str:
+        return plural(self.snake)
+
+    @property
+    def titles(self) -> str:
+        return plural(self.title)
 
     @property
     def upper(self) -> str:
@@ -93,7 +107,7 @@ class Entity:
                 ("repository.py", f"{n}Repository"), ("service.py", f"{n}Service"),
                 ("service.py", f"{s}_view"), ("service.py", f"{s}_service"),
                 ("schemas.py", f"{n}In"), ("schemas.py", f"{n}Patch"),
-                ("http.py", f"list_{s}s"), ("http.py", f"get_{s}"), ("http.py", f"create_{s}"),
+                ("http.py", f"list_{self.many}"), ("http.py", f"get_{s}"), ("http.py", f"create_{s}"),
                 ("http.py", f"update_{s}"), ("http.py", f"transition_{s}"),
                 ("api.py", f"get_{s}")]
 
@@ -244,7 +258,7 @@ def _validate(e: Entity, f: Field) -> list[str]:
     missing = (f"    if value is None:\n        if not partial:\n"
                f'            problems.append("{label} is required")\n')
     if f.kind in ("text", "bool", "date"):
-        checks = {"text": [f"    if value is not None and len(value) > 20_000:",
+        checks = {"text": ["    if value is not None and len(value) > 20_000:",
                            f'        problems.append("{label} is longer than 20,000 '
                            'characters")'],
                   "bool": ["    if value is not None and not isinstance(value, bool):",

@@ -63,7 +63,7 @@ def render_tests(domain: str, ents: list[Entity]) -> dict[str, str]:
                     f"    problems = validate_{s}({{}})",
                     "    assert [p.split(' is required')[0] for p in problems] == ["
                     + ", ".join(repr(f.label) for f in required) + "]", "", ""]
-        out += [f"def test_an_update_may_send_only_what_changes():",
+        out += ["def test_an_update_may_send_only_what_changes():",
                 f"    assert validate_{s}({{}}, partial=True) == []", "", "",
                 '@pytest.mark.parametrize("old, new", ['
                 + ", ".join(f'("{a}", "{b}")' for a, b in e.transitions) + "])",

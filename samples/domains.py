@@ -1,8 +1,8 @@
 """The marketplace at full scale, described compactly: the domains ``codegen.py`` writes around
 the hand-written core in ``samples/marketplace`` (catalog, orders, payments, search, shared).
 
-Each domain names its owning team, the people of that team (they write its history) and its
-entities. An entity is ``(ClassName, id prefix, fields, lifecycle)``:
+Each domain names the group of people who build and maintain it (they write its history; its
+CODEOWNERS team is the domain's own, ``@acme-market/<domain>``) and its entities. An entity is ``(ClassName, id prefix, fields, lifecycle)``:
 
   field      "name:kind[:arg[:arg]]"; kinds: str:N, text, int:MIN:MAX, money, bool, date, email,
              enum:a,b,c, ref:Entity (a row of the same domain: a foreign key), ext:domain.entity

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Turn a sample code base into a git repository with a plausible, deterministic history.
 
-    python samples/materialize.py SAMPLE_NAME TARGET_DIR
+    python samples/materialize.py SAMPLE_NAME TARGET_DIR [--no-history]
     python samples/materialize.py --list
+
+``marketplace`` is written at full scale: the hand-written core in samples/marketplace plus the
+domains ``codegen.py`` generates from ``domains.py``, with their teams' commits in the history
+(``codegen.at_scale``). ``--no-history`` writes the final files only, without git.
 
 TARGET_DIR must not exist or must be an empty directory, and must lie outside the repository
 that holds this script. The script copies nothing else and commits nothing anywhere else: git
@@ -784,7 +788,9 @@ def materialize(name: str, target: Path, quiet: bool = False, history: bool = Tr
             raise SpecError(f"internal error: {path} differs from the sample after the last commit")
     if not quiet:
         authors = sorted({spec["authors"][c["author"]][0] for c in commits})
-        print(f"{target}: {len(commits)} commits, {len(files)} files, authors: {', '.join(authors)}")
+        names = ", ".join(authors) if len(authors) <= 5 else f"{', '.join(authors[:3])} ..."
+        print(f"{target}: {len(commits)} commits by {len(authors)} author(s) ({names}), "
+              f"{len(files)} files")
     return len(commits)
 
 
@@ -860,6 +866,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for name, spec in HISTORIES.items():
+            if name == "marketplace":
+                spec = codegen.at_scale(sample_files(HERE / name), spec)[1]
             print(f"{name}: {len(spec['commits'])} commits by {len(spec['authors'])} author(s)")
         return 0
     if not args.sample or not args.target:

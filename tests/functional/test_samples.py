@@ -57,27 +57,35 @@ def facts_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("facts-cache")
 
 
-@pytest.fixture(scope="module")
+_RUNS: dict[str, dict] = {}  # one run per session: test_plan_follows_verdict imports these
+# fixtures, which makes them its own fixtures too (pytest caches per module that defines them)
+
+
+@pytest.fixture(scope="session")
 def plain(tmp_path_factory, facts_cache):
     """Each sample copied out of this repository (so no git history at all), analysed; the
     marketplace at full scale, written without history."""
-    base = tmp_path_factory.mktemp("plain")
-    out = {}
-    for name in EXPECTED:
-        root = base / name
-        if name == "marketplace":
-            materialize(name, root, "--no-history")
-        else:
-            shutil.copytree(SAMPLES / name, root)
-        out[name] = analyse(root, base / f"out-{name}", facts_cache)
-    return out
+    if "plain" not in _RUNS:
+        base = tmp_path_factory.mktemp("plain")
+        out = {}
+        for name in EXPECTED:
+            root = base / name
+            if name == "marketplace":
+                materialize(name, root, "--no-history")
+            else:
+                shutil.copytree(SAMPLES / name, root)
+            out[name] = analyse(root, base / f"out-{name}", facts_cache)
+        _RUNS["plain"] = out
+    return _RUNS["plain"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def with_history(tmp_path_factory, facts_cache):
-    base = tmp_path_factory.mktemp("git")
-    return {name: analyse(materialize(name, base / name), base / f"out-{name}", facts_cache)
-            for name in EXPECTED}
+    if "git" not in _RUNS:
+        base = tmp_path_factory.mktemp("git")
+        _RUNS["git"] = {name: analyse(materialize(name, base / name), base / f"out-{name}",
+                                      facts_cache) for name in EXPECTED}
+    return _RUNS["git"]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -136,8 +144,7 @@ def test_marketplace_extracts_search_first_with_a_strangler_plan(plain):
     assert first["context"] == "search" and first["clean"]
     assert first["score"] > rec["candidates"][1]["score"]
     assert sorted(first["data"]["tables"]) == ["search_index_state", "search_popularity"]
-    assert first["benefit"] >= 0.3 > max(c["benefit"] for c in rec["candidates"][1:]
-                                         if c["context"] in ("catalog", "orders", "payments"))
+    assert first["score"] > 2 * rec["candidates"][1]["score"]  # far ahead, not by a hair
     assert any("elasticsearch" in r for r in first["reasons"])
     assert any("search-worker.yaml" in r for r in first["reasons"])
     assert [s["title"] for s in rec["plan"][:6]] == [
