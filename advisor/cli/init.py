@@ -45,21 +45,8 @@ def init(path, baseline_file, force, config_path, no_cache, cache_dir, jobs, qui
         write_files(files)
     else:
         summary = ()
-    rel = _shown
-    _say(f"wrote [tool.advisor.gate] to {rel(target)}: {summary[0]}" if todo.write_table else
-         f"kept the [tool.advisor.gate] table in {rel(target)} (--force replaces it)")
-    _say(f"wrote the baseline {rel(todo.baseline_path)}: {summary[-1]}"
-         if todo.write_baseline else
-         f"kept the baseline {rel(todo.baseline_path)} (--force rewrites it)")
-    _say("next:")
-    _say("  git add " + " ".join(shlex.quote(rel(f)) for f in (target, todo.baseline_path))
-         + " && git commit -m 'Gate coupling with advisor'")
-    check = ["advisor", "check", rel(root)]
-    if config_path:
-        check += ["--config", rel(target)]
-    if baseline_file:
-        check += ["--baseline", rel(todo.baseline_path)]
-    _say("  " + " ".join(shlex.quote(a) for a in check))
+    _say_done(todo, summary)
+    _say_next(root, todo, config_path, baseline_file)
     return EXIT_OK
 
 
@@ -102,6 +89,29 @@ def _prepare(todo, path, config_path, no_cache, cache_dir, jobs, quiet, limits):
         _note("note: today's violations are in the baseline; 'advisor check' fails only on "
               "new ones", quiet)
     return files, summary
+
+
+def _say_done(todo, summary) -> None:
+    config = _shown(todo.config.path)
+    _say(f"wrote [tool.advisor.gate] to {config}: {summary[0]}" if todo.write_table else
+         f"kept the [tool.advisor.gate] table in {config} (--force replaces it)")
+    baseline = _shown(todo.baseline_path)
+    _say(f"wrote the baseline {baseline}: {summary[-1]}" if todo.write_baseline else
+         f"kept the baseline {baseline} (--force rewrites it)")
+
+
+def _say_next(root, todo, config_path, baseline_file) -> None:
+    """The two commands that follow: commit both files, run the gate as CI will."""
+    files = (todo.config.path, todo.baseline_path)
+    _say("next:")
+    _say("  git add " + " ".join(shlex.quote(_shown(f)) for f in files)
+         + " && git commit -m 'Gate coupling with advisor'")
+    check = ["advisor", "check", _shown(root)]
+    if config_path:
+        check += ["--config", _shown(todo.config.path)]
+    if baseline_file:
+        check += ["--baseline", _shown(todo.baseline_path)]
+    _say("  " + " ".join(shlex.quote(a) for a in check))
 
 
 def _shown(path: str) -> str:
