@@ -13,6 +13,7 @@ runs share one facts cache, so the second run over the same files parses nothing
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -136,6 +137,21 @@ def test_the_hand_written_core_alone_is_too_small_to_split(tmp_path, facts_cache
     document = analyse(root, tmp_path / "out", facts_cache, "monolith-first")
     rec = document["recommendation"]
     assert rec["rule"] == "small" and "below 10,000" in rec["summary"]
+
+
+def test_the_generated_marketplace_is_the_same_bytes_every_time(tmp_path):
+    """The generator, not a committed tree, is the sample: two runs under different hash
+    seeds write the same files, byte for byte."""
+    trees = []
+    for seed in ("1", "2"):
+        target = tmp_path / seed
+        done = subprocess.run([sys.executable, str(SAMPLES / "materialize.py"), "marketplace",
+                               str(target), "-q", "--no-history"], capture_output=True,
+                              text=True, check=False, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        trees.append({p.relative_to(target).as_posix(): p.read_bytes()
+                      for p in sorted(target.rglob("*")) if p.is_file()})
+    assert len(trees[0]) > 250 and trees[0] == trees[1]
 
 
 def test_marketplace_extracts_search_first_with_a_strangler_plan(plain):
