@@ -32,8 +32,9 @@ decides" has the table of measured values behind each one.
    configuration and a test suite reach about 50% on every real repository; automated deploys
    are what takes one past 60%), or CI does not run the tests.
 5. **extract** the clean context with the highest ``benefit x ease`` when its benefit is at
-   least ``min_benefit`` (0.3: one force alone, an own queue or a library only it uses, weighs
-   0.27, the value many real contexts sit at; two forces must point at it); otherwise **monolith-first** (clean, ready, but nothing pushes
+   least ``min_benefit`` (0.3: with churn and owners measured, one force alone, an own queue
+   or a library only it uses, weighs 1.5/5.5 = 0.27, where the best context of five real
+   repositories sits; more is needed: a second force, or a large share of the code); otherwise **monolith-first** (clean, ready, but nothing pushes
    a context out: keep the modular monolith and enforce its boundaries).
    - ease (0-1): low cross-context coupling in and out, few contexts depending on it, own data
      (no foreign writers, no cross-context foreign keys or transactions), no cycles, little
