@@ -8,8 +8,9 @@
 domains ``codegen.py`` generates from ``domains.py``, with their teams' commits in the history
 (``codegen.at_scale``). ``--no-history`` writes the final files only, without git.
 
-TARGET_DIR must not exist or must be an empty directory, and must lie outside the repository
-that holds this script. The script copies nothing else and commits nothing anywhere else: git
+TARGET_DIR must not exist or must be an empty directory (or a repository this script made of
+the same sample before, which is replaced), and must lie outside the repository that holds
+this script. The script copies nothing else and commits nothing anywhere else: git
 runs with GIT_DIR/GIT_WORK_TREE pointing into TARGET_DIR and with global/system git config
 ignored, so the result does not depend on the machine. No network access is needed.
 
@@ -740,13 +741,24 @@ def git(target: Path, env: dict[str, str], *args: str, extra_env: dict[str, str]
     return result.stdout
 
 
-def check_target(target: Path) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise SpecError(f"{target} exists and is not an empty directory")
+MARKER = "advisor-sample"  # in TARGET_DIR/.git: this script made the repository
+
+
+def check_target(target: Path, name: str | None = None) -> None:
+    """A new or empty directory outside this repository, or (``name`` given) one this script
+    materialized the same sample into before, which is then replaced: so the README's first
+    command can run twice."""
     repo_root = HERE.parent
     resolved = target.resolve()
     if resolved == repo_root or repo_root in resolved.parents:
         raise SpecError(f"{target} is inside {repo_root}; choose a directory outside this repository")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        marker = target / ".git" / MARKER
+        if (name is None or target.is_symlink() or (target / ".git").is_symlink()
+                or not marker.is_file() or marker.read_text(encoding="utf-8").strip() != name):
+            raise SpecError(f"{target} exists and is not an empty directory (nor an earlier "
+                            f"materialization of {name or 'this sample'}); choose a new one")
+        shutil.rmtree(target)
 
 
 def materialize(name: str, target: Path, quiet: bool = False, history: bool = True) -> int:
@@ -763,12 +775,13 @@ def materialize(name: str, target: Path, quiet: bool = False, history: bool = Tr
     for index in range(len(commits)):  # validate every state before touching the disk
         for state in states.values():
             content_at(state, index)
-    check_target(target)
+    check_target(target, name)
     dates = commit_dates(spec, len(commits))
 
     target.mkdir(parents=True, exist_ok=True)
     env = git_env(target)
     git(target, env, "init", "-q")
+    (target / ".git" / MARKER).write_text(name + "\n", encoding="utf-8")
     stream = fast_import_stream(name, spec, commits, states, dates, source)
     done = subprocess.run(["git", *GIT_OPTS, "fast-import", "--quiet", "--done"], cwd=target,
                           env=env, input=stream, capture_output=True)
@@ -858,7 +871,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("sample", nargs="?", metavar="SAMPLE_NAME", help="sample to materialize")
     parser.add_argument("target", nargs="?", metavar="TARGET_DIR",
-                        help="new or empty directory outside this repository")
+                        help="new or empty directory outside this repository (an earlier "
+                             "materialization of the same sample is replaced)")
     parser.add_argument("--list", action="store_true", help="list the samples and exit")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--no-history", action="store_true",

@@ -154,6 +154,24 @@ def test_the_generated_marketplace_is_the_same_bytes_every_time(tmp_path):
     assert len(trees[0]) > 250 and trees[0] == trees[1]
 
 
+def test_materializing_again_replaces_only_an_earlier_copy_of_the_same_sample(tmp_path):
+    """README's first command can run twice: the script replaces a repository it made of the
+    same sample before, and nothing else (a folder of yours, another sample's repository)."""
+    target = materialize("bookshop", tmp_path / "bookshop")
+    (target / "stale.txt").write_text("from an earlier run\n")
+    again = subprocess.run([sys.executable, str(SAMPLES / "materialize.py"), "bookshop",
+                            str(target), "-q"], capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert not (target / "stale.txt").exists() and (target / ".git").is_dir()
+    for name, folder in (("tangled", target), ("bookshop", tmp_path / "mine")):
+        folder.mkdir(exist_ok=True)
+        (folder / "keep.txt").write_text("mine\n")
+        done = subprocess.run([sys.executable, str(SAMPLES / "materialize.py"), name,
+                               str(folder), "-q"], capture_output=True, text=True, check=False)
+        assert done.returncode == 2 and "not an empty directory" in done.stderr
+        assert (folder / "keep.txt").read_text() == "mine\n"
+
+
 def test_marketplace_extracts_search_first_with_a_strangler_plan(plain):
     rec = plain["marketplace"]["recommendation"]
     first = rec["candidates"][0]
