@@ -195,10 +195,10 @@ def print_table(results: list[dict], jobs: int) -> None:
 # --- the stress shapes ------------------------------------------------------------------------
 def stress(scratch: str) -> None:
     from benchmarks.bench_dense import write_tree
-    from benchmarks.bench_history import build, measure_child, stress_stream
+    from benchmarks.bench_history import LAYOUT_VERSION, build, measure_child, stress_stream
 
     commits, files, per_commit = 20_000, 4_000, 50
-    repo = build(f"stress-{commits}x{per_commit}-of-{files}-v1",
+    repo = build(f"stress-{commits}x{per_commit}-of-{files}-v{LAYOUT_VERSION}",
                  lambda: stress_stream(commits, files, per_commit))
     h = measure_child(repo, 0)
     if "failed" in h:
