@@ -6,6 +6,7 @@ imported or executed. Without network the tests that need a corpus are skipped w
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -22,6 +23,15 @@ def corpus_root(name: str, version: str, python_version: str | None = None) -> P
     target = CACHE / f"{name}-{version}"
     if (target / ".complete").exists():
         return target
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as lock:  # test workers (pytest -n) fetch one at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / ".complete").exists():  # another worker fetched it meanwhile
+            return target
+        return _fetch(name, version, python_version, target)
+
+
+def _fetch(name: str, version: str, python_version: str | None, target: Path) -> Path:
     downloads = CACHE / "wheels"
     downloads.mkdir(parents=True, exist_ok=True)
     wheels = [p for p in downloads.glob("*.whl")
