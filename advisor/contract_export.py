@@ -72,11 +72,17 @@ def _highest(labels: dict[str, set], module: str, allowed: set) -> str:
     return best
 
 
-def context_roots(inp: Inputs, c: str, labels: dict[str, set] | None = None
-                  ) -> tuple[str, ...]:
-    """The highest packages (or modules) whose application modules all belong to ``c``."""
+def context_roots(inp: Inputs, c: str, labels: dict[str, set] | None = None,
+                  whole: bool = False) -> tuple[str, ...]:
+    """The highest packages (or modules) whose application modules all belong to ``c``.
+    ``whole``: only names whose whole subtree is ``c``'s, as a contract needs. A package module
+    of ``c`` holding other contexts' modules (``shop.api`` above ``shop.api.billing``) means
+    its subtree there: import-linter skips every pair inside it and the gate would not, so the
+    two files would disagree; its sub-packages of ``c`` are named instead."""
     labels = _labels_under(inp) if labels is None else labels
     roots = {_highest(labels, m, {c, _SUPPORT}) for m in inp.members.get(c, ())}
+    if whole:
+        roots = {r for r in roots if labels.get(r, {c}) <= {c, _SUPPORT}}
     return tuple(sorted(r for r in roots if not any(r.startswith(o + ".") for o in roots)))
 
 
@@ -119,13 +125,14 @@ def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> C
 
 def propose(inp: Inputs) -> list[Contract]:
     labels = _labels_under(inp)
-    roots = {c: context_roots(inp, c, labels) for c in inp.contexts}
+    roots = {c: context_roots(inp, c, labels, whole=True) for c in inp.contexts}
     cuts = {pair for cyc in inp.judgement.cycles for pair in cyc.cut}
     contracts = []
     for c in inp.contexts:
         banned = sorted(d for d in inp.contexts if d != c and ((c, d) not in inp.context_edges
                                                                or (c, d) in cuts))
-        if not banned:
+        banned = [d for d in banned if roots[d]]
+        if not banned or not roots[c]:
             continue
         k = Contract(f"{c} does not depend on {', '.join(banned)}", "forbidden", roots[c],
                      tuple(r for d in banned for r in roots[d]),

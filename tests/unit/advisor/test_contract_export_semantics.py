@@ -67,3 +67,22 @@ def test_names_under_a_folder_without_init_stay_out_of_the_importlinter_file():
     assert "import-linter cannot see them (a folder without __init__.py on the way): " \
            "shop.plugins" in importlinter_ini(inp)
     assert 'source = ["shop.plugins"]' in gate_toml(inp)  # the gate sees them
+
+
+def test_a_package_holding_other_contexts_is_no_root_of_its_own_context():
+    """``shop.api`` belongs to orders but its sub-package ``shop.api.billing`` to billing: a
+    contract naming ``shop.api`` would mean the whole subtree, which import-linter skips where
+    it holds the target (saleor: 833 pairs the gate alone reported). Only whole subtrees are
+    named, in both files."""
+    g = graph(mod("shop", package=True), mod("shop.api", package=True),
+              uses("shop.api.orders", "shop.api.billing.views"),
+              mod("shop.api.billing", package=True), uses("shop.api.billing.views"),
+              mod("shop.orders", package=True), uses("shop.orders.service", "shop.billing.core"),
+              mod("shop.billing", package=True), uses("shop.billing.core", "shop.orders.service"))
+    part = {"shop.api": "orders", "shop.api.orders": "orders", "shop.orders": "orders",
+            "shop.orders.service": "orders", "shop.api.billing": "billing",
+            "shop.api.billing.views": "billing", "shop.billing": "billing",
+            "shop.billing.core": "billing"}
+    contracts = propose(inputs(g, part))
+    named = {n for k in contracts for n in (*k.source, *k.target)}
+    assert "shop.api" not in named and {"shop.api.orders", "shop.api.billing"} <= named
