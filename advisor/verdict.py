@@ -283,7 +283,7 @@ def decide(inp: Inputs, checklist: Checklist, config: VerdictConfig | None = Non
     if tangled:  # untangling pays off inside one deployable too: first, at any size or team
         blockers += [why for _, why in small]
         return verdict(MODULARIZE, "boundaries", f"boundaries tangled: {'; '.join(tangled)}",
-                       *ops_reason, *([f"even untangled, no split is in view: "
+                       *ops_reason, *(["even untangled, no split is in view: "
                                        + "; ".join(why for _, why in small)] if small else []))
     if small:  # clean boundaries, but nothing a split would pay for yet
         blockers += [why for _, why in small]
