@@ -104,16 +104,25 @@ class _Refused(Exception):
     """The repository would make git read outside its work tree; ``str(exc)`` says why."""
 
 
+def enclosing_work_tree(root: str) -> str | None:
+    """The nearest folder at or above ``root`` (a real path) holding a ``.git``, found the way
+    git finds it; nothing in it is read. None when there is none."""
+    folder = root
+    while not os.path.lexists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return folder
+
+
 def locate_repository(root: str) -> GitRepo | str | None:
     """The repository holding ``root`` (a real path) that git may read, found the way git
     finds it (the nearest ``.git`` upwards); a one-line reason (str) if it must not be read;
     None if there is none."""
-    work_tree = root
-    while not os.path.lexists(os.path.join(work_tree, ".git")):
-        parent = os.path.dirname(work_tree)
-        if parent == work_tree:
-            return None
-        work_tree = parent
+    work_tree = enclosing_work_tree(root)
+    if work_tree is None:
+        return None
     try:
         git_dir = _git_dir(work_tree)
         common = _common_dir(work_tree, git_dir)

@@ -12,6 +12,7 @@ from advisor.cli.common import EXIT_GATE_FAILED, EXIT_OK, _analyze, _note, _repo
 from advisor.cli.common import common_options
 from advisor.errors import AdvisorError, InputError
 from advisor.outputs import OutputError, check_target, write_files
+from analyzers.gitrunner import enclosing_work_tree
 from reports.gate_formats import FORMAT_NAMES as GATE_FORMATS
 
 
@@ -66,13 +67,7 @@ def _source_root(root: str, sarif_root: str | None) -> str:
             raise InputError(f"--sarif-root {sarif_root}: does not contain the analysed "
                              f"folder {root}", "give the repository root that holds PATH")
         return given
-    folder = root
-    while not os.path.lexists(os.path.join(folder, ".git")):
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return root
-        folder = parent
-    return folder
+    return enclosing_work_tree(root) or root
 
 
 def _summary_target() -> str | None:
