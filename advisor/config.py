@@ -69,6 +69,11 @@ _SECTIONS: set[str] = {"gate", "signals", "contexts", "readiness", "verdict"}
 def read_toml(path: str, root: str | None = None) -> dict[str, Any]:
     """A TOML document: ``path`` inside ``root`` (the repository's own file) when ``root`` is
     given, else a file the user named. Errors name the file and say what to do."""
+    return parse_toml(read_toml_text(path, root), path)
+
+
+def read_toml_text(path: str, root: str | None = None) -> str:
+    """The text of ``read_toml``'s file, read the same guarded way (``advisor init`` edits it)."""
     try:
         data = (read_inside(root, path, CONFIG_MAX_BYTES) if root is not None
                 else read_named(path, CONFIG_MAX_BYTES))
@@ -79,10 +84,15 @@ def read_toml(path: str, root: str | None = None) -> dict[str, Any]:
                 f"pass a regular TOML file of at most {CONFIG_MAX_BYTES // 1_000_000} MB")
         raise ConfigError(f"{path}: {exc}", hint) from None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 (at byte {exc.start})",
                           "TOML files are UTF-8") from None
+
+
+def parse_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:

@@ -17,6 +17,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 
+from advisor.config import parse_toml, read_toml_text
 from advisor.errors import ConfigError
 
 TOOL_KEYS = ("tool", "advisor", "gate")
@@ -40,24 +41,16 @@ class ConfigFile:
     has_table: bool
 
 
-def read_config_file(path: str, bare_allowed: bool) -> ConfigFile:
+def read_config_file(path: str, bare_allowed: bool, root: str | None = None) -> ConfigFile:
     """``path`` as it is. ``bare_allowed``: a ``--config`` file may hold the ``[tool.advisor]``
-    keys at its top level (no ``tool`` table), as ``advisor.config.load_config`` reads it."""
+    keys at its top level (no ``tool`` table), as ``advisor.config.load_config`` reads it.
+    ``root``: the analysed root, when ``path`` is the project's own ``pyproject.toml``: read
+    only as a regular file inside it (never through a link leading out), like every file of
+    the analysed tree."""
     if not os.path.lexists(path):
         return ConfigFile(path, None, TOOL_KEYS, False)
-    if not os.path.isfile(path):
-        raise ConfigError(f"{path}: not a regular file", "pass the TOML file to write the "
-                          "gate table into with --config FILE")
-    try:
-        with open(path, encoding="utf-8", newline="") as f:
-            text = f.read()
-        document = tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not valid UTF-8 (at byte {exc.start})",
-                          "TOML files are UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file, then run "
-                          "'advisor init' again") from None
+    text = read_toml_text(path, root)
+    document = parse_toml(text, path)
     keys = ("gate",) if bare_allowed and document and "tool" not in document else TOOL_KEYS
     node = document
     for key in keys:

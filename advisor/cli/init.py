@@ -35,7 +35,8 @@ def init(path, baseline_file, force, config_path, no_cache, cache_dir, jobs, qui
 
     root = check_root(path)
     target = config_path or os.path.join(root, "pyproject.toml")
-    todo = plan(read_config_file(target, bare_allowed=bool(config_path)),
+    todo = plan(read_config_file(target, bare_allowed=bool(config_path),
+                                 root=None if config_path else root),
                 baseline_file or default_path(root), force)
     if todo.write_table or todo.write_baseline:
         for file in (target, todo.baseline_path):

@@ -191,3 +191,17 @@ def test_a_file_it_cannot_edit_in_place_is_left_alone(tree):
                        "changing the rest of the file (paste it yourself: 'advisor analyze' "
                        "writes it to advisor-report/advisor-gate.toml)\n")
     assert (root / "pyproject.toml").read_text() == text
+
+
+def test_a_pyproject_linked_out_of_the_project_is_never_read(tree, tmp_path):
+    """The project's pyproject.toml is a file of the analysed tree: a link leading out of it is
+    refused before anything is read through it, and nothing is written."""
+    outside = tmp_path / "outside.toml"
+    outside.write_text("not toml: the contents of a file outside the project\n")
+    root = tree({k: v for k, v in SMALL.items() if k != "pyproject.toml"})
+    (root / "pyproject.toml").symlink_to(outside)
+    run = advisor("init", "-q", cwd=root)
+    assert run.code == 2 and len(run.err.splitlines()) == 1, run.err
+    assert "pyproject.toml" in run.err and "not valid TOML" not in run.err  # never parsed
+    assert (root / "pyproject.toml").is_symlink() and not (root / ".advisor-baseline.json").exists()
+    assert outside.read_text() == "not toml: the contents of a file outside the project\n"
