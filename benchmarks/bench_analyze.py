@@ -37,7 +37,7 @@ import tomllib
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 
-from benchmarks.bench_large import TreeSampler  # noqa: E402
+from benchmarks.bench_large import measured  # noqa: E402
 
 STAGES = ("discovery", "parse", "graph", "history", "operations", "clustering", "readiness",
           "plan", "contracts", "metrics", "rendering")
@@ -116,16 +116,9 @@ def run_analyze(root: str, out: str, cache: str, extra: tuple[str, ...] = ()) ->
     os.makedirs(out, exist_ok=True)
     argv = ["analyze", root, "-o", out, "--cache-dir", cache, "-q", *extra]
     cmd = [sys.executable, os.path.abspath(__file__), "--child", timings, "--", *argv]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=HERE)
-    sampler = TreeSampler(proc.pid)
-    sampler.start()
-    _, err = proc.communicate()
-    wall = time.perf_counter() - start
-    sampler.stop()
-    if proc.returncode != 0:
-        raise SystemExit(f"advisor analyze {root} failed ({proc.returncode}): {err[-2000:]}")
+    wall, sampler, returncode, err = measured(cmd, cwd=HERE)
+    if returncode != 0:
+        raise SystemExit(f"advisor analyze {root} failed ({returncode}): {err[-2000:]}")
     with open(timings, encoding="utf-8") as fh:
         stages = json.load(fh)
     with open(os.path.join(out, "assessment.json"), "rb") as fh:

@@ -92,18 +92,26 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def run_graph(root: str, cache_dir: str, out_file: str) -> dict:
-    cmd = [sys.executable, "-m", "advisor", "graph", root, "--format", "json", "-o", out_file,
-           "--cache-dir", cache_dir, "--quiet"]
+def measured(cmd: list[str], cwd: str | None = None) -> tuple[float, TreeSampler, int, str]:
+    """Run ``cmd`` to its end: (wall seconds, the sampler of its process tree's memory, exit
+    code, stderr)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=cwd)
     sampler = TreeSampler(proc.pid)
     sampler.start()
     _, err = proc.communicate()
     wall = time.perf_counter() - start
     sampler.stop()
-    if proc.returncode != 0:
-        raise SystemExit(f"advisor graph failed with exit {proc.returncode}: {err.strip()}")
+    return wall, sampler, proc.returncode, err
+
+
+def run_graph(root: str, cache_dir: str, out_file: str) -> dict:
+    cmd = [sys.executable, "-m", "advisor", "graph", root, "--format", "json", "-o", out_file,
+           "--cache-dir", cache_dir, "--quiet"]
+    wall, sampler, returncode, err = measured(cmd)
+    if returncode != 0:
+        raise SystemExit(f"advisor graph failed with exit {returncode}: {err.strip()}")
     with open(out_file, encoding="utf-8") as fh:
         document = json.load(fh)
     return {
