@@ -7,10 +7,12 @@ document the test suite produces is validated, whatever the test itself looks at
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,24 @@ def advisor(*args: str, cwd: str | None = None, env: dict | None = None) -> Run:
     if proc.returncode == 0 and writes_a_document(argv):
         check_written_document(argv, cwd)
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def advisor_here(*args, cwd: str | os.PathLike | None = None) -> Run:
+    """The real CLI in this process (no interpreter start-up per call), run from ``cwd``:
+    exit code, stdout, stderr."""
+    from advisor.cli import main
+
+    argv = [str(a) for a in args]
+    out, err, before = io.StringIO(), io.StringIO(), os.getcwd()
+    os.chdir(cwd or before)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.chdir(before)
+    if code == 0 and writes_a_document(argv):
+        check_written_document(argv, cwd)
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def writes_a_document(argv: list[str]) -> bool:

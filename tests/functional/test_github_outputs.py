@@ -12,30 +12,25 @@ import json
 import os
 import re
 import subprocess
-from contextlib import chdir
 from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
 from tests.conftest import write_tree
-from tests.functional.cli import Run
+from tests.functional.cli import Run, advisor_here
 
 
 @pytest.fixture
-def advisor(capsys, monkeypatch):
+def advisor(monkeypatch):
     """The real CLI in this process: ``advisor(*args, cwd=..., env=...) -> Run``."""
 
     def run(*args, cwd: Path | None = None, env: dict | None = None) -> Run:
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        with chdir(cwd or os.getcwd()):
-            code = main([*map(str, args), "--no-cache"])
+        run = advisor_here(*args, "--no-cache", cwd=cwd)
         for name in env or {}:
             monkeypatch.delenv(name)
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
+        return run
 
     return run
 

@@ -3,33 +3,16 @@
 from __future__ import annotations
 
 import difflib
-import io
-import os
 import shutil
 import tomllib
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
-from tests.functional.cli import Run
+from tests.functional.cli import advisor_here as advisor
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
-
-
-def advisor(*args, cwd: Path | None = None) -> Run:
-    """The real CLI, in this process (no interpreter start-up per call): exit code, stdout,
-    stderr, run from ``cwd``."""
-    out, err, before = io.StringIO(), io.StringIO(), os.getcwd()
-    os.chdir(cwd or before)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main([str(a) for a in args])
-    finally:
-        os.chdir(before)
-    return Run(code, out.getvalue(), err.getvalue())
 
 
 def copy_sample(name: str, tmp_path: Path) -> Path:
