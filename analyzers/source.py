@@ -16,6 +16,8 @@ import io
 import os
 import stat
 import tokenize
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from analyzers.treewalk import is_within
@@ -48,10 +50,28 @@ def read_inside(root: str, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 
 
 class Inside:
-    """``read_inside`` for many files of one root (the root resolved once)."""
+    """``read_inside`` for many files of one root (the root resolved once).
 
-    def __init__(self, root: str) -> None:
+    With ``keep_folders`` > 0 it keeps that many folders open (the most recently used), each
+    opened the same way (from its parent, never through a link), so that reading the files of
+    one folder opens the folder once instead of every component of every path: on a 4,300-file
+    repository that was 25,000 ``open`` and ``close`` calls, a third of a warm run. ``close()``
+    (or leaving a ``with`` block, or collection) closes them."""
+
+    def __init__(self, root: str, keep_folders: int = 0) -> None:
         self.root = os.path.realpath(root)
+        self._keep = max(0, min(keep_folders, _fd_budget()))
+        self._folders: OrderedDict[tuple[str, ...], int] = OrderedDict()
+        self._finalizer = weakref.finalize(self, _close_all, self._folders)
+
+    def __enter__(self) -> Inside:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._finalizer()
 
     def read(self, path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
              too_big: str = "") -> bytes:
@@ -62,13 +82,59 @@ class Inside:
             lexical = os.path.normpath(os.path.join(real_root, path))
             if not is_within(lexical, real_root):
                 raise _Linked(path)  # outside as written; perhaps not once resolved
-            fd = _open_below(real_root, lexical)
+            fd = self._open_below(lexical)
         except _Linked:  # through a link: resolved, then opened the same way
             try:
-                fd = _open_below(real_root, _resolved(real_root, path))
+                fd = self._open_below(_resolved(real_root, path))
             except _Linked:  # a link put in place after the resolution
                 raise Rejected("changed while being read; not read") from None
         return _read(fd, max_bytes, too_big)
+
+    def _open_below(self, path: str) -> int:
+        """Open ``path`` (inside the root) one component at a time from the root, never
+        through a link: what is opened is inside the root even if the tree changes meanwhile."""
+        rel = os.path.relpath(path, self.root)
+        if rel == os.curdir:
+            raise Rejected("not a regular file")
+        parts = tuple(rel.split(os.sep))
+        if not self._keep:
+            return _open_below(self.root, parts)
+        folder = self._folder(parts[:-1])
+        return _open(parts[-1], _NOFOLLOW, folder)
+
+    def _folder(self, parts: tuple[str, ...]) -> int:
+        """The kept descriptor of the folder ``parts`` below the root, opened if need be."""
+        fd = self._folders.get(parts)
+        if fd is not None:
+            self._folders.move_to_end(parts)
+            return fd
+        if parts:
+            fd = _open(parts[-1], _DIRECTORY | _NOFOLLOW, self._folder(parts[:-1]))
+        else:
+            fd = _open(self.root, _DIRECTORY)
+        self._folders[parts] = fd
+        while len(self._folders) > self._keep:  # the newest, in use, is never the one closed
+            os.close(self._folders.popitem(last=False)[1])
+        return fd
+
+
+def _fd_budget() -> int:
+    """Folders a reader may keep open: a quarter of the soft descriptor limit."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return 0
+    return 1 << 20 if soft == resource.RLIM_INFINITY else soft // 4
+
+
+def _close_all(folders: OrderedDict) -> None:
+    while folders:
+        try:
+            os.close(folders.popitem()[1])
+        except OSError:
+            pass
 
 
 class _Linked(Exception):
@@ -82,13 +148,9 @@ def _resolved(real_root: str, path: str) -> str:
     return real
 
 
-def _open_below(real_root: str, path: str) -> int:
-    """Open ``path`` (inside ``real_root``) one component at a time from the root, never
-    through a link: what is opened is inside the root even if the tree changes meanwhile."""
-    rel = os.path.relpath(path, real_root)
-    if rel == os.curdir:
-        raise Rejected("not a regular file")
-    parts = rel.split(os.sep)
+def _open_below(real_root: str, parts: tuple[str, ...]) -> int:
+    """Open the file ``parts`` below ``real_root`` one component at a time, closing each
+    folder once the next is open."""
     folder = _open(real_root, _DIRECTORY)
     try:
         for part in parts[:-1]:

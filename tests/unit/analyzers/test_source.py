@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from analyzers.source import Rejected, decode, read_bytes, read_inside, read_named
+from analyzers.source import Inside, Rejected, decode, read_bytes, read_inside, read_named
 
 
 def test_utf8_default_and_bom():
@@ -92,6 +92,32 @@ def test_read_inside_sparse_fifo_and_folder_fail_at_once(tmp_path):
         read_inside(str(root), "pkg")
     with pytest.raises(Rejected, match="not readable"):
         read_inside(str(root), "missing.toml")
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_kept_folders_read_the_same_refuse_the_same_and_are_all_closed(tmp_path):
+    root = _root(tmp_path)
+    for i in range(12):  # more folders than kept: the oldest are closed and opened again
+        (root / "pkg" / f"sub{i}" / "deep").mkdir(parents=True)
+        (root / "pkg" / f"sub{i}" / "deep" / "m.py").write_text(f"x = {i}\n")
+    (root / "pkg" / "leak").symlink_to(tmp_path)  # a folder link leading outside
+    (root / "pkg" / "alias").symlink_to("sub3")  # a folder link that stays inside
+    before = _open_fds()
+    with Inside(str(root), keep_folders=4) as inside:
+        for _ in range(2):
+            for i in range(12):
+                assert inside.read(f"pkg/sub{i}/deep/m.py") == f"x = {i}\n".encode()
+        assert inside.read("pkg/alias/deep/m.py") == b"x = 3\n"
+        with pytest.raises(Rejected, match="outside the analysed root"):
+            inside.read("pkg/leak/secret.txt")
+        with pytest.raises(Rejected, match="not a regular file"):
+            inside.read("pkg/sub1")
+        assert _open_fds() - before <= 4  # never more folders open than kept
+    assert _open_fds() == before
 
 
 def test_read_named_follows_links_but_checks_the_file(tmp_path):
