@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzers.facts import SkippedFile
-from analyzers.source import Rejected, read_inside
+from analyzers.source import Inside, Rejected
 from analyzers.treewalk import is_within, walk_once
 
 MAX_FILE_BYTES = 1_000_000
@@ -17,7 +18,8 @@ MAX_FILES = 50_000
 _VISIBLE_HIDDEN_DIRS = frozenset({".github", ".gitlab", ".circleci"})
 # hidden folders that hold container definitions (.devcontainer, .docker, ...) are read too
 _CONTAINER_DIR = re.compile(r"(?i)container|docker")
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
+# advisor-report: this tool's own default output folder is no evidence of anything
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "advisor-report"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,13 @@ class FileTree:
         self.truncated = False
         self._real: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}
+        # path -> sha256 of the bytes read, or "rejected: <reason>": what the detectors read
+        self.reads: dict[str, str] = {}
+        # its folders stay open while the detectors read (closed when the tree is collected)
+        self._reader = Inside(self.root, keep_folders=128)
         self._walk(max_files)
         self.paths = tuple(sorted(self._real))
+        self.listing = self._listing_digest()  # before any read adds to ``skipped``
 
     def _inside(self, real: str) -> bool:
         return is_within(real, self.root)
@@ -79,12 +86,36 @@ class FileTree:
     def read(self, path: str) -> str | None:
         if path not in self._texts:
             try:
-                data = read_inside(self.root, self._real[path], self.max_bytes)
+                data = self._reader.read(self._real[path], self.max_bytes)
                 self._texts[path] = data.decode("utf-8", "replace")
+                self.reads[path] = hashlib.sha256(data).hexdigest()
             except Rejected as exc:
                 self.skipped.append(SkippedFile(path, str(exc)))
                 self._texts[path] = None
+                self.reads[path] = f"rejected: {exc}"
         return self._texts[path]
+
+    def _listing_digest(self) -> str:
+        """A digest of what the walk found: every path, where it really lives, what was
+        skipped and whether the listing was cut short. With the digests of the files read
+        (``reads``), it is the whole input of a detector run over this tree."""
+        digest = hashlib.sha256(b"truncated" if self.truncated else b"whole")
+        for path in self.paths:
+            digest.update(f"\0{path}\0{self._real[path]}".encode("utf-8", "surrogatepass"))
+        for skip in self.skipped:
+            digest.update(f"\1{skip.path}\0{skip.reason}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def unchanged(self, reads: dict[str, str]) -> bool:
+        """Whether every file in ``reads`` (path -> what ``reads`` recorded) reads the same
+        now; the files are read (and kept) on the way."""
+        for path, recorded in reads.items():
+            if path not in self._real:
+                return False
+            self.read(path)
+            if self.reads.get(path) != recorded:
+                return False
+        return True
 
     def real_path(self, path: str) -> str:
         """Where a listed file really lives, relative to the root (a link's target)."""

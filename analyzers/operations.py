@@ -5,7 +5,8 @@ Everything is static and cheap: file names, regular expressions over text, ``tom
 ``configparser`` for declarations. Nothing is imported or executed (``setup.py`` is never run).
 Files are listed once by ``FileTree``, which never leaves the root (links whose real path lies
 outside are recorded as skipped and never read), skips ``.git``, ``node_modules``, virtualenvs
-(directories holding ``pyvenv.cfg``) and hidden directories except ``.github``, ``.gitlab``,
+(directories holding ``pyvenv.cfg``), this tool's own ``advisor-report`` folder and hidden
+directories except ``.github``, ``.gitlab``,
 ``.circleci`` and container folders (``.devcontainer``), and caps the number of files and the
 size of each file read. The detectors live in ``analyzers.delivery`` (CI, deploys,
 containers, IaC) and ``analyzers.runtime`` (health, resilience, workers and queues,
@@ -168,9 +169,20 @@ def detect_boundaries(tree: FileTree) -> tuple[Evidence, ...]:
 
 # --- all together --------------------------------------------------------------------------------
 def collect_operations(root: str, *, max_files: int = MAX_FILES,
-                       max_file_bytes: int = MAX_FILE_BYTES) -> OperationsFacts:
-    """All operations evidence for the repository at ``root``."""
+                       max_file_bytes: int = MAX_FILE_BYTES, cache=None) -> OperationsFacts:
+    """All operations evidence for the repository at ``root``. ``cache``: an
+    ``analyzers.operations_cache.OperationsCache``, whose result is used if the tree still
+    reads as it did for it."""
     tree = FileTree(root, max_files=max_files, max_bytes=max_file_bytes)
+    if cache is not None and (known := cache.load(tree)) is not None:
+        return known
+    facts = _detect(tree, max_files)
+    if cache is not None:
+        cache.save(tree, facts)
+    return facts
+
+
+def _detect(tree: FileTree, max_files: int) -> OperationsFacts:
     deps = detect_dependencies(tree)
     tests, stats = detect_tests(tree)
     notes = []

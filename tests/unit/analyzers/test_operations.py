@@ -490,9 +490,9 @@ def test_symlinks_leaving_the_root_are_never_read(tmp_path: Path,
     read = []
     import analyzers.filetree as filetree
 
-    real_read = filetree.read_inside
-    monkeypatch.setattr(filetree, "read_inside",
-                        lambda r, p, n: read.append(p) or real_read(r, p, n))
+    real_read = filetree.Inside.read
+    monkeypatch.setattr(filetree.Inside, "read",
+                        lambda self, p, n: read.append(p) or real_read(self, p, n))
 
     facts = collect_operations(str(root))
 
