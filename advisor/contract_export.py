@@ -97,10 +97,35 @@ def _owner(module: str, roots) -> str | None:
     """The first of ``roots`` that ``module`` is inside (by its dotted prefixes: linear in the
     module's depth, not in the roots)."""
     where = _first_index(tuple(roots))
-    parts = module.split(".")
-    found = [i for cut in range(1, len(parts) + 1)
-             if (i := where.get(".".join(parts[:cut]))) is not None]
+    found = [i for prefix in _prefixes(module) if (i := where.get(prefix)) is not None]
     return roots[min(found)] if found else None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _prefixes(module: str) -> tuple[str, ...]:
+    """``a``, ``a.b``, ``a.b.c`` for ``a.b.c``: built once per module, not once per edge."""
+    parts = module.split(".")
+    return tuple(".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
+
+
+def _between(sources, targets):
+    """Whether an edge goes from inside ``sources`` to inside ``targets`` (roots), each
+    module's answer computed once per contract."""
+    inside_source: dict[str, bool] = {}
+    inside_target: dict[str, bool] = {}
+
+    def test(edge) -> bool:
+        src = inside_source.get(edge.source)
+        if src is None:
+            src = inside_source[edge.source] = _owner(edge.source, sources) is not None
+        if not src:
+            return False
+        tgt = inside_target.get(edge.target)
+        if tgt is None:
+            tgt = inside_target[edge.target] = _owner(edge.target, targets) is not None
+        return tgt
+
+    return test
 
 
 @functools.lru_cache(maxsize=64)
@@ -138,8 +163,7 @@ def propose(inp: Inputs) -> list[Contract]:
                      tuple(r for d in banned for r in roots[d]),
                      guidance=f"{c} must not reach into {', '.join(banned)}: publish an event "
                               "or depend the other way round, through the owner's public API.")
-        contracts.append(_split(inp, labels, k, lambda e, k=k: _owner(e.source, k.source) is not None
-                                and _owner(e.target, k.target) is not None))
+        contracts.append(_split(inp, labels, k, _between(k.source, k.target)))
     packages = {n for n, m in inp.graph.modules.items() if m.is_package}
     for c in inp.contexts:
         if len(roots[c]) != 1 or roots[c][0] not in packages:
@@ -167,8 +191,7 @@ def propose(inp: Inputs) -> list[Contract]:
                      tuple(kernel), targets,
                      guidance="Kernel code serves every context; move code that needs a "
                               "context into that context.")
-        contracts.append(_split(inp, labels, k, lambda e, k=k: _owner(e.source, k.source) is not None
-                                and _owner(e.target, k.target) is not None))
+        contracts.append(_split(inp, labels, k, _between(k.source, k.target)))
     return contracts
 
 
