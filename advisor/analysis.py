@@ -7,16 +7,26 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from advisor.config import AdvisorConfig, load_config
 from advisor.errors import InputError
 from advisor.fields import MAX_COUNT, Problems, real, whole
-from advisor.graph import DependencyGraph, build_graph
-from analyzers.codebase import NoPythonFiles, Progress, collect
+from analyzers.codebase import (
+    NoPythonFiles,
+    Progress,
+    ScanOptions,
+    Snapshot,
+    parse_tree,
+    read_tree,
+)
 from analyzers.facts import CodebaseFacts
 from analyzers.history import HistoryFacts
 from analyzers.operations import OperationsFacts
 from analyzers.ownership import OwnershipFacts
+
+if TYPE_CHECKING:  # networkx is imported only when a graph is built
+    from advisor.graph import DependencyGraph
 
 
 COMMAND_LINE_MAX_FILE_SIZE_KB = 100_000  # 100 MB: libcst needs ~100x a file's size in memory
@@ -53,6 +63,17 @@ class Analysis:
     # where stage results (history, clustering) are kept; None: no cache (--no-cache, or a
     # cache folder inside the analysed repository, which could have shipped it)
     results_dir: str | None = None
+
+    def notes(self) -> tuple[str, ...]:
+        """The lines a command prints about the run: files skipped, notes of the analysis."""
+        facts, notes = self.facts, []
+        if facts.skipped:
+            notes.append(f"note: {len(facts.skipped)} file(s) skipped (listed in the output), "
+                         f"e.g. {facts.skipped[0].path}: {facts.skipped[0].reason}")
+        notes += [f"note: {note}" for note in facts.notes]
+        if self.history is not None and self.history.note:
+            notes.append(f"note: {self.history.note}")
+        return tuple(notes)
 
 
 def check_root(path: str) -> str:
@@ -124,6 +145,45 @@ def analyze_path(
     ``parse_timeout_s``) override the settings; only they may raise the two limits above their
     defaults. The cache folder: ``cache_dir``, else ``$ADVISOR_CACHE_DIR``, else the user's own
     ``--config`` file, else ``$XDG_CACHE_HOME/monolith-advisor`` (never the repository's)."""
+    return finish_analysis(start_analysis(
+        path, config_path, use_cache=use_cache, cache_dir=cache_dir, jobs=jobs,
+        max_file_size_kb=max_file_size_kb, parse_timeout_s=parse_timeout_s, progress=progress,
+        repository_facts=repository_facts, use_git=use_git, timings=timings))
+
+
+@dataclass
+class Started:
+    """An analysis up to the parse: settings checked, the Python files read
+    (``snapshot``), the history and operations evidence being read in the background."""
+
+    root: str
+    config: AdvisorConfig
+    scan: ScanOptions
+    snapshot: Snapshot
+    timings: StageTimes
+    results_dir: str | None
+    progress: Progress | None
+    use_git: bool
+    background: dict[str, _Background] | None
+
+    def background_facts(self) -> tuple[HistoryFacts, OperationsFacts]:
+        """The history and the operations evidence, once read (the caller's thread waits)."""
+        assert self.background is not None, "started without repository facts"
+        with self.timings.stage("history"):
+            history = (self.background["history"].result(0) if self.use_git else
+                       HistoryFacts(available=False, note="git history not read (--no-git)"))
+        with self.timings.stage("operations"):
+            operations = self.background["operations"].result(0)
+        return history, operations
+
+
+def start_analysis(path: str, config_path: str | None = None, *, use_cache: bool = True,
+                   cache_dir: str | None = None, jobs: int | None = None,
+                   max_file_size_kb: float | None = None, parse_timeout_s: float | None = None,
+                   progress: Progress | None = None, repository_facts: bool = False,
+                   use_git: bool = True, timings: StageTimes | None = None) -> Started:
+    """Settings, the background readers and the read of every Python file (see
+    ``analyze_path``)."""
     root = check_root(path)
     config = load_settings(root, config_path)  # a bad key fails now, not after the parse
     scan = config.scan
@@ -146,32 +206,40 @@ def analyze_path(
     timings = timings or StageTimes()
     results_dir = _results_dir(root, scan)
     background = _background(root, repository_facts, use_git, results_dir)
+    with timings.stage("parse"):
+        snapshot = read_tree(root, scan)
+    return Started(root, replace(config, scan=scan), scan, snapshot, timings, results_dir,
+                   progress, use_git, background)
+
+
+def finish_analysis(started: Started) -> Analysis:
+    """Parse what ``start_analysis`` read, build the graph, take the background facts."""
+    timings, progress, root = started.timings, started.progress, started.root
     try:
         with timings.stage("parse"):
-            facts = collect(root, scan, progress) if progress else collect(root, scan)
+            facts = (parse_tree(started.snapshot, started.scan, progress) if progress
+                     else parse_tree(started.snapshot, started.scan))
     except NoPythonFiles:
-        raise InputError(f"{path}: no Python files to analyse",
+        raise InputError(f"{root}: no Python files to analyse",
                          "check the path, or the include/exclude globs in [tool.advisor]") from None
+    from advisor.graph import build_graph
+
     with timings.stage("graph"):
         graph = build_graph(facts)
-    config = replace(config, scan=scan)
-    if background is None:
-        return Analysis(config=config, facts=facts, graph=graph, timings=timings,
-                        results_dir=results_dir)
+    if started.background is None:
+        return Analysis(config=started.config, facts=facts, graph=graph, timings=timings,
+                        results_dir=started.results_dir)
     from analyzers.ownership import collect_ownership
 
     if progress:
         progress("history", 0, 1)
     # what is left of them once the parse is over
-    with timings.stage("history"):
-        history = (background["history"].result(0) if use_git else
-                   HistoryFacts(available=False, note="git history not read (--no-git)"))
+    history, operations = started.background_facts()
     with timings.stage("operations"):
-        operations = background["operations"].result(0)
         ownership = collect_ownership(root, [m.path for m in facts.modules], history)
-    return Analysis(config=config, facts=facts, graph=graph, history=history,
+    return Analysis(config=started.config, facts=facts, graph=graph, history=history,
                     operations=operations, ownership=ownership, timings=timings,
-                    results_dir=results_dir)
+                    results_dir=started.results_dir)
 
 
 def _results_dir(root: str, scan) -> str | None:
@@ -199,6 +267,23 @@ def read_history(root: str, results_dir: str | None) -> HistoryFacts:
             results.close()
 
 
+def read_operations(root: str, results_dir: str | None) -> OperationsFacts:
+    """``collect_operations``, its result kept in the cache at ``results_dir`` (None: no
+    cache) and used again while the files it read are unchanged."""
+    from analyzers.cache import open_results
+    from analyzers.filetree import MAX_FILE_BYTES, MAX_FILES
+    from analyzers.operations import collect_operations
+    from analyzers.operations_cache import OperationsCache
+
+    results = open_results(results_dir) if results_dir else None
+    try:
+        cache = OperationsCache(results, root, MAX_FILES, MAX_FILE_BYTES) if results else None
+        return collect_operations(root, cache=cache)
+    finally:
+        if results is not None:
+            results.close()
+
+
 def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None
                 ) -> dict[str, _Background] | None:
     """The repository facts beyond code, each read in its own thread while the workers parse
@@ -208,10 +293,11 @@ def _background(root: str, repository_facts: bool, use_git: bool, results_dir: s
     import analyzers.cache  # noqa: F401 - imported before any worker forks
     import analyzers.history  # noqa: F401
     import analyzers.history_cache  # noqa: F401
-    from analyzers.operations import collect_operations
+    import analyzers.operations  # noqa: F401
+    import analyzers.operations_cache  # noqa: F401
 
     threads = {"history": _Background((read_history, root, results_dir))} if use_git else {}
-    threads["operations"] = _Background((collect_operations, root))
+    threads["operations"] = _Background((read_operations, root, results_dir))
     return threads
 
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from advisor.errors import AdvisorError
 
 REPORT_FORMATS = {"html": ".html", "markdown": ".md", "json": ".json"}
+# the proposed boundaries as contracts, written beside the reports
+GATE_FILE, IMPORTLINTER_FILE = "advisor-gate.toml", "importlinter.ini"
 
 
 def generated_at() -> str | None:
@@ -44,17 +46,20 @@ def repository_url() -> str | None:
     return env.get("CI_PROJECT_URL") or None
 
 
-def render_outputs(document: dict, formats: tuple[str, ...]) -> dict[str, str]:
-    """``document`` rendered in each of ``formats`` (html, markdown, json)."""
+def render_outputs(document: dict, formats: tuple[str, ...],
+                   date: str | None = None) -> dict[str, str]:
+    """``document`` rendered in each of ``formats`` (html, markdown, json). The reports state
+    ``date`` if given, else ``generated_at()``."""
     from reports.html import render_html
     from reports.markdown import render_json, render_markdown
 
     rendered = {}
+    stated = date or generated_at()
     for fmt in formats:
         if fmt == "html":
-            rendered[fmt] = render_html(document, generated_at=generated_at())
+            rendered[fmt] = render_html(document, generated_at=stated)
         elif fmt == "markdown":
-            rendered[fmt] = render_markdown(document, generated_at=generated_at(),
+            rendered[fmt] = render_markdown(document, generated_at=stated,
                                             repo_url=repository_url())
         else:
             rendered[fmt] = render_json(document)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from advisor.readiness.inputs import Inputs
 from advisor.readiness.model import Evidence
 
-GATE_FILE, IMPORTLINTER_FILE = "advisor-gate.toml", "importlinter.ini"
+from advisor.outputs import GATE_FILE, IMPORTLINTER_FILE  # noqa: F401 - re-exported
 
 
 def _ev(items, cap: int = 12) -> list[dict]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from analyzers.cache import FactsCache, default_cache_dir
-from analyzers.discovery import discover
+from analyzers.discovery import Discovery, discover
 from analyzers.encoding import decode as decode_facts
 from analyzers.facts import CodebaseFacts, ModuleFacts, ParsedSource, SkippedFile
 from analyzers.naming import assign_names
@@ -20,6 +21,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 DEFAULT_PARSE_TIMEOUT_S = 60.0
+_KEPT_FOLDERS = 256  # folders kept open while reading (``Inside``)
 TOO_BIG = "raise the limit with --max-file-size-kb to analyse it"
 
 
@@ -67,11 +69,63 @@ def _facts(value: object) -> ParsedSource | None:
         return None
 
 
-def collect(root: str, options: ScanOptions = ScanOptions(),
-            progress: Progress = _no_progress) -> CodebaseFacts:
+@dataclass
+class Snapshot:
+    """Every Python file of the tree read once, before any is parsed: the texts to parse and
+    what decides the facts (``digest``), so a caller can tell an unchanged tree without
+    parsing or decoding anything."""
+
+    root: str  # real path
+    found: Discovery
+    sources: list[tuple[str, str, str]]  # (path, sha256 of the bytes, text), largest first
+    skipped: list[SkippedFile]  # the discovery's and the files that could not be read
+
+    def digest(self, options: ScanOptions) -> str:
+        """What the facts are a function of: the root, the options that shape the scan, the
+        files found (names, content digests, packages) and the files skipped. The code that
+        turns them into facts is the caller's to add."""
+        digest = hashlib.sha256(self.root.encode("utf-8", "surrogatepass"))
+        digest.update(repr((options.include, options.exclude, options.source_roots,
+                            options.default_excludes, options.max_file_bytes,
+                            options.parse_timeout_s)).encode("utf-8", "surrogatepass"))
+        for path, sha, _ in sorted(self.sources):
+            digest.update(f"\0{path}\0{sha}".encode("utf-8", "surrogatepass"))
+        for folder in sorted(self.found.package_dirs):
+            digest.update(f"\1{folder}".encode("utf-8", "surrogatepass"))
+        for skip in sorted(self.skipped, key=lambda s: (s.path, s.reason)):
+            digest.update(f"\2{skip.path}\0{skip.reason}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+
+def read_tree(root: str, options: ScanOptions = ScanOptions()) -> Snapshot:
+    """Discover the Python files under ``root`` and read each (largest first, the order the
+    parse wants for load balance); a file that cannot be read is skipped with its reason."""
     real_root = os.path.realpath(root)
     found = discover(real_root, options.include, options.exclude, options.default_excludes)
     skipped = list(found.skipped)
+    sources = []
+    with Inside(real_root, keep_folders=_KEPT_FOLDERS) as inside:
+        for entry in _largest_first(found.files):
+            try:
+                source = decode(inside.read(entry.real_path, options.max_file_bytes, TOO_BIG))
+            except Rejected as exc:
+                skipped.append(SkippedFile(entry.path, str(exc)))
+                continue
+            sources.append((entry.path, source.sha256, source.text))
+    return Snapshot(real_root, found, sources, skipped)
+
+
+def collect(root: str, options: ScanOptions = ScanOptions(),
+            progress: Progress = _no_progress) -> CodebaseFacts:
+    return parse_tree(read_tree(root, options), options, progress)
+
+
+def parse_tree(snapshot: Snapshot, options: ScanOptions = ScanOptions(),
+               progress: Progress = _no_progress) -> CodebaseFacts:
+    """The facts of every file of ``snapshot``: from the facts cache, else parsed in worker
+    processes. The snapshot's texts are handed over (and dropped from it) as they are sent."""
+    real_root, found = snapshot.root, snapshot.found
+    skipped = list(snapshot.skipped)
     shas: dict[str, str] = {}  # path -> sha256 of the files that could be read
     results: dict[str, tuple[bool, object]] = {}  # sha256 -> (ok, encoded facts or reason)
     cache = None
@@ -97,27 +151,22 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
             cache = None
     fresh: list[tuple[str, bool, object]] = []
     decoded: dict[str, ParsedSource] = {}  # sha256 -> facts, for the cache hits (verified)
-    total = len(found.files)
+    total = len(snapshot.sources)
     counts = {"read": 0, "sent": 0}
-    inside = Inside(real_root)
 
     def tasks():
-        """Read files (largest first, for load balance) and hand out those not cached."""
+        """Hand out the files not cached, looked up 64 at a time."""
         batch: list[tuple[str, str, str]] = []
-        for entry in _largest_first(found.files):
-            try:
-                source = decode(inside.read(entry.real_path, options.max_file_bytes, TOO_BIG))
-            except Rejected as exc:
-                skipped.append(SkippedFile(entry.path, str(exc)))
-                continue
-            finally:
-                counts["read"] += 1
-            shas[entry.path] = source.sha256
-            batch.append((entry.path, source.sha256, source.text))
-            if len(batch) >= 64 or counts["read"] == total:
+        sources = snapshot.sources
+        sources.reverse()  # popped from the end: largest first, each text let go once sent
+        while sources:
+            path, sha, text = sources.pop()
+            counts["read"] += 1
+            shas[path] = sha
+            batch.append((path, sha, text))
+            if len(batch) >= 64 or not sources:
                 yield from _misses(batch)
                 batch = []
-        yield from _misses(batch)
 
     def _misses(batch):
         if cache is not None:
@@ -193,6 +242,11 @@ def collect(root: str, options: ScanOptions = ScanOptions(),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
         source_roots=naming.source_roots,
         notes=naming.notes + tuple(cache_problem),
-        stats={"files_found": total, "parsed": counts["sent"],
-               "from_cache": len(shas) - counts["sent"]},
+        stats={"files_found": len(found.files), "parsed": counts["sent"],
+               "from_cache": len(shas) - counts["sent"],
+               # failures of this run's environment (time limit, crash): the facts are not a
+               # function of the snapshot alone, so nothing derived from them may be cached
+               "transient": sum(1 for _, ok, value in fresh
+                                if not ok and str(value).startswith(_TRANSIENT)),
+               "cache_problems": len(cache_problem)},
     )

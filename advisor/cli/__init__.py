@@ -23,6 +23,7 @@ from advisor.cli.common import (
     EXIT_USAGE,
     _analyze,
     _note,
+    _Progress,
     _report_skips,
     _say,
     common_options,
@@ -31,6 +32,8 @@ from advisor.cli.gate import baseline_command, check
 from advisor.cli.init import init
 from advisor.errors import AdvisorError
 from advisor.outputs import (
+    GATE_FILE,
+    IMPORTLINTER_FILE,
     REPORT_FORMATS,
     check_default_folder,
     check_target,
@@ -84,34 +87,36 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
     boundaries as contracts: OUTDIR/advisor-gate.toml ([tool.advisor.gate]) and
     OUTDIR/importlinter.ini.
     """
-    from advisor.assessment import build_assessment
-    from advisor.plan import GATE_FILE, IMPORTLINTER_FILE
+    from advisor.assess import assess_path
+    from advisor.outputs import generated_at
 
     if click.get_current_context().get_parameter_source("outdir").name == "DEFAULT":
         check_default_folder(outdir)  # the working directory may be the untrusted repository
-    paths = {fmt: os.path.join(outdir, name) for fmt, name in (
-        ("json", "assessment.json"), ("html", "report.html"), ("markdown", "report.md"),
-        ("gate", GATE_FILE), ("importlinter", IMPORTLINTER_FILE))}
-    for target in paths.values():
-        check_target(target)  # before the (slower) analysis
-    analysis = _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits,
-                        repository_facts=True, use_git=not no_git)
-    document = build_assessment(analysis)
-    rendered = render_outputs(document, ("json", "html", "markdown"))
-    rec = document["recommendation"]
-    exported = sorted((rec.get("contracts") or {}).get("files", {}).items())
+    names = {"json": "assessment.json", "html": "report.html", "markdown": "report.md"}
+    for name in (*names.values(), GATE_FILE, IMPORTLINTER_FILE):
+        check_target(os.path.join(outdir, name))  # before the (slower) analysis
+    progress = _Progress(not quiet)
+    try:
+        assessed = assess_path(path, config_path, file_names=names, use_cache=not no_cache,
+                               cache_dir=cache_dir, jobs=jobs,
+                               max_file_size_kb=limits.get("max_file_size_kb"),
+                               parse_timeout_s=limits.get("parse_timeout"), progress=progress,
+                               use_git=not no_git)
+    finally:
+        progress.close()
     # all rendered, then all written or none: a failure leaves the previous set whole
-    write_files({**{paths[fmt]: text for fmt, text in rendered.items()},
-                 **{os.path.join(outdir, name): text for name, text in exported}})
-    _report_skips(analysis, quiet)
-    score = document["readiness"].get("score")
-    _say(f"verdict: {rec['verdict'] or 'not computed'}"
-         + (f" (extract first: {rec['extract_first']})" if rec["extract_first"] else "")
+    write_files({os.path.join(outdir, name): text
+                 for name, text in sorted(assessed.texts(generated_at()).items())})
+    for note in assessed.notes:
+        _note(note, quiet)
+    verdict, extract_first, score, files, lines, exported = assessed.summary
+    _say(f"verdict: {verdict or 'not computed'}"
+         + (f" (extract first: {extract_first})" if extract_first else "")
          + (f"; readiness {score:g}/100" if score is not None else ""))
-    _say(f"analysed {document['target']['files_analyzed']} files, "
-         f"{document['target']['lines']} lines; report: {paths['html']}")
+    _say(f"analysed {files} files, {lines} lines; report: "
+         f"{os.path.join(outdir, names['html'])}")
     if exported:
-        _say("contracts: " + ", ".join(os.path.join(outdir, n) for n, _ in exported))
+        _say("contracts: " + ", ".join(os.path.join(outdir, n) for n in exported))
 
 
 @cli.command()

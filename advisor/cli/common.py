@@ -49,10 +49,12 @@ def _say(message: str) -> None:
 _common = [
     click.option("--config", "config_path", type=click.Path(dir_okay=False),
                  help="TOML file with the settings (default: PATH/pyproject.toml [tool.advisor])."),
-    click.option("--no-cache", is_flag=True, help="Parse every file again; do not read or "
-                 "write the facts cache."),
+    click.option("--no-cache", is_flag=True, help="Start from scratch: parse every file "
+                 "again and do not read or write the cache (facts, history, clustering, whole "
+                 "runs)."),
     click.option("--cache-dir", type=click.Path(file_okay=False),
-                 help="Where parsed facts are cached (default $ADVISOR_CACHE_DIR, else "
+                 help="Where parsed facts and stage results are cached, so an unchanged "
+                      "repository is not analysed twice (default $ADVISOR_CACHE_DIR, else "
                       "$XDG_CACHE_HOME/monolith-advisor, else ~/.cache/monolith-advisor; never a "
                       "folder inside the analysed repository)."),
     click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
@@ -90,11 +92,5 @@ def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits, reposi
 
 
 def _report_skips(analysis, quiet: bool) -> None:
-    skipped = analysis.facts.skipped
-    if skipped and not quiet:
-        _note(f"note: {len(skipped)} file(s) skipped (listed in the output), e.g. "
-              f"{skipped[0].path}: {skipped[0].reason}")
-    for note in analysis.facts.notes:
-        _note(f"note: {note}", quiet)
-    if analysis.history is not None and analysis.history.note:
-        _note(f"note: {analysis.history.note}", quiet)
+    for note in analysis.notes():
+        _note(note, quiet)

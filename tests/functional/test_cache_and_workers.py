@@ -12,9 +12,11 @@ def test_warm_run_parses_nothing_and_one_change_parses_one_file(tree, tmp_path):
     root = tree({"pkg/__init__.py": "", **files})
     options = ScanOptions(cache_dir=str(tmp_path / "cache"), jobs=2)
     cold = collect(str(root), options)
-    assert cold.stats == {"files_found": 21, "parsed": 21, "from_cache": 0}
+    assert cold.stats == {"files_found": 21, "parsed": 21, "from_cache": 0, "transient": 0,
+                          "cache_problems": 0}
     warm = collect(str(root), options)
-    assert warm.stats == {"files_found": 21, "parsed": 0, "from_cache": 21}
+    assert warm.stats == {"files_found": 21, "parsed": 0, "from_cache": 21, "transient": 0,
+                          "cache_problems": 0}
     assert warm.modules == cold.modules
     (root / "pkg" / "m3.py").write_text("import pkg.m7\n")
     changed = collect(str(root), options)

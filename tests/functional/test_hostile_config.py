@@ -318,5 +318,6 @@ def test_damaged_rows_are_parsed_again_and_repaired(tree, tmp_path, capsys):
     code, _, err = run(capsys, "graph", root, "--cache-dir", tmp_path / "cache")
     assert code == 0, err  # was: "no Python files to analyse" on every run, until deleted
     repaired = collect(str(root), options)
-    assert repaired.stats == {"files_found": 3, "parsed": 0, "from_cache": 3}
+    assert repaired.stats == {"files_found": 3, "parsed": 0, "from_cache": 3, "transient": 0,
+                              "cache_problems": 0}
     assert repaired.modules == cold.modules and repaired.skipped == ()

@@ -94,3 +94,126 @@ def test_a_damaged_result_is_a_miss(repo, tmp_path, calls):
     again = analyze(repo, tmp_path / "again", "--cache-dir", str(cache))
     assert calls["log"] == 1 and calls["cluster"] >= 1
     assert again == cold
+
+
+# --- whole runs (advisor.assess) ----------------------------------------------------------------
+@pytest.fixture
+def runs(monkeypatch) -> dict[str, int]:
+    """How many times the facts were parsed (or read from the facts cache) and the assessment
+    built: 0 and 0 for a reused run."""
+    import advisor.analysis
+    import advisor.assessment
+
+    counts = {"parse": 0, "assess": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            counts[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(advisor.analysis, "parse_tree",
+                        counting("parse", advisor.analysis.parse_tree))
+    monkeypatch.setattr(advisor.assessment, "build_assessment",
+                        counting("assess", advisor.assessment.build_assessment))
+    return counts
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_an_unchanged_run_is_reused_whole_and_states_its_own_date(repo, tmp_path, runs,
+                                                                   monkeypatch):
+    import advisor.outputs
+
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    monkeypatch.setattr(advisor.outputs, "generated_at", lambda: "2026-01-01 09:00 UTC")
+    analyze(repo, tmp_path / "cold", *cache)
+    assert runs == {"parse": 1, "assess": 1}
+    monkeypatch.setattr(advisor.outputs, "generated_at", lambda: "2026-02-02 10:00 UTC")
+    analyze(repo, tmp_path / "warm", *cache)
+    assert runs == {"parse": 1, "assess": 1}  # reused: neither parsed nor assessed again
+    cold, warm = outputs(tmp_path / "cold"), outputs(tmp_path / "warm")
+    assert sorted(cold) == sorted(warm) == ["advisor-gate.toml", "assessment.json",
+                                           "importlinter.ini", "report.html", "report.md"]
+    for name in ("report.html", "report.md"):
+        assert b"2026-02-02 10:00 UTC" in warm[name] and b"2026-01" not in warm[name]
+        assert warm[name].replace(b"2026-02-02 10:00", b"2026-01-01 09:00") == cold[name]
+    assert {k: v for k, v in warm.items() if k.endswith((".json", ".toml", ".ini"))} == \
+        {k: v for k, v in cold.items() if k.endswith((".json", ".toml", ".ini"))}
+    fresh = analyze(repo, tmp_path / "fresh", "--no-cache")
+    assert warm["assessment.json"] == fresh
+
+
+def _edit_code(repo: Path) -> None:
+    with open(next(repo.rglob("models.py")), "a", encoding="utf-8") as fh:
+        fh.write("\nimport marketplace.search\n")
+
+
+def _edit_ci(repo: Path) -> None:
+    (repo / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (repo / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pytest\n", encoding="utf-8")
+
+
+def _edit_dockerfile(repo: Path) -> None:
+    with open(repo / "Dockerfile", "a", encoding="utf-8") as fh:
+        fh.write("HEALTHCHECK CMD curl -f http://localhost/healthz\n")
+
+
+def _edit_codeowners(repo: Path) -> None:
+    with open(repo / ".github" / "CODEOWNERS", "a", encoding="utf-8") as fh:
+        fh.write("/marketplace/search/ @acme/search-squad\n")  # a team more
+
+
+def _edit_settings(repo: Path) -> None:
+    with open(repo / "pyproject.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n[tool.advisor.verdict]\nmin_lines = 100\n")
+
+
+def _commit(repo: Path) -> None:
+    (repo / "NOTES.txt").write_text("a commit that touches no code\n", encoding="utf-8")
+    git(repo, "add", "-A", day=20)
+    git(repo, "commit", "-q", "-m", "notes", day=20)
+
+
+@pytest.mark.parametrize("change", [_edit_code, _edit_ci, _edit_dockerfile, _edit_codeowners,
+                                    _edit_settings, _commit])
+def test_a_change_to_any_input_is_a_miss_and_the_result_is_the_uncached_one(
+        repo, tmp_path, runs, change):
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    before = analyze(repo, tmp_path / "before", *cache)
+    change(repo)
+    after = analyze(repo, tmp_path / "after", *cache)
+    assert runs["assess"] == 2, f"{change.__name__}: the run was reused"
+    assert after == analyze(repo, tmp_path / "uncached", "--no-cache")
+    if change in (_edit_code, _edit_ci, _edit_codeowners, _edit_settings, _commit):
+        assert after != before  # the change shows in the document
+
+
+def test_a_miss_outside_the_code_reuses_the_stage_results(repo, tmp_path, calls, runs):
+    """A new file the detectors list (so the run is not reused) changes no code and no
+    history: the history and the clustering come from their own cache entries."""
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    analyze(repo, tmp_path / "before", *cache)
+    (repo / "docs").mkdir()
+    (repo / "docs" / "adr-001.md").write_text("# Keep the monolith\n", encoding="utf-8")
+    calls.update(log=0, cluster=0)
+    after = analyze(repo, tmp_path / "after", *cache)
+    assert runs["assess"] == 2 and calls == {"log": 0, "cluster": 0}
+    assert after == analyze(repo, tmp_path / "uncached", "--no-cache")
+
+
+def test_a_run_that_hit_the_time_limit_is_not_kept(tmp_path, runs):
+    big = "".join(f"def f{i}(a, b):\n    return [a + b for _ in range({i})]\n"
+                  for i in range(12000))
+    root = tmp_path / "slow"
+    root.mkdir()
+    (root / "slow.py").write_text(big, encoding="utf-8")
+    (root / "fast.py").write_text("x = 1\n", encoding="utf-8")
+    options = ("--cache-dir", str(tmp_path / "cache"), "--parse-timeout", "0.3", "--no-git")
+    analyze(root, tmp_path / "one", *options)
+    analyze(root, tmp_path / "two", *options)
+    assert runs == {"parse": 2, "assess": 2}  # slow.py may parse in time next run
