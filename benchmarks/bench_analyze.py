@@ -8,16 +8,21 @@ skips it when absent) and django 6.1.3 from PyPI (``tests/corpora.py``; no histo
 
 - the bound: bare ``libcst.parse_module`` over every file the analysis reads, on all cores (a
   process pool, largest files first), texts read beforehand;
-- ``advisor analyze`` cold (empty facts cache) and warm (the cache it filled), each the real CLI
-  in a subprocess; the process tree (CLI, parser workers, git) is sampled from /proc every 50 ms
-  for the peak summed RSS (see ``bench_large.TreeSampler``);
+- ``advisor analyze`` cold (empty cache), warm (the cache it filled: the whole run is reused,
+  ``advisor.assess``) and on an edited copy (a clone at the same commit with one module
+  edited, as a small pull request would: the run is not reused, the per-file facts, history and
+  clustering caches are), each the real CLI in a subprocess; the process tree (CLI, parser
+  workers, git) is sampled from /proc every 50 ms for the peak summed RSS (see
+  ``bench_large.TreeSampler``, which costs ~3% of a core);
 - the ratio bound / cold (1.0: the whole run costs what parsing costs), and the time of each
-  stage (``advisor.analysis.StageTimes``; discovery and rendering are timed around the functions
-  the CLI calls).
+  stage (``advisor.analysis.StageTimes``; "reuse" is the look-up of a kept run; discovery is
+  timed around the function the CLI calls).
 
-Then, unless ``--no-stress``, the two shapes the untrusted-repositories issue bounds: the history
-of a 20,000-commit repository (``bench_history.py --stress``) and ``advisor analyze`` on a dense
-5,000-module graph (``bench_dense.py``'s tree), each with its peak RSS.
+Then, unless ``--no-stress``, the two shapes the untrusted-repositories issue bounds, each as a
+doubling series ending at its bound, with its peak RSS and how the memory grows per doubling
+(x2: linear; x4 would be the square): the history of 5,000, 10,000 and 20,000-commit
+repositories (``bench_history.py``'s stress shape) and ``advisor analyze`` on dense graphs of
+1,250, 2,500 and 5,000 modules (``bench_dense.py``'s tree).
 
 Every figure comes from this run; the machine is shared, so compare the ratios, not the seconds.
 Targets (issue 17): cold >= 0.7 of the bound, warm <= 4 s, peak RSS < 1 GB on saleor.
@@ -40,7 +45,7 @@ sys.path.insert(0, HERE)
 from benchmarks.bench_large import measured  # noqa: E402
 
 STAGES = ("discovery", "parse", "graph", "history", "operations", "clustering", "readiness",
-          "plan", "contracts", "metrics", "rendering")
+          "plan", "contracts", "metrics", "rendering", "reuse")
 TARGET_RATIO, TARGET_WARM_S, TARGET_RSS_MB = 0.7, 4.0, 1024
 
 
@@ -83,11 +88,11 @@ def parse_bound(root: str, jobs: int) -> tuple[float, int, int]:
 def instrumented_main(argv: list[str], timings_file: str) -> int:
     """``advisor.cli.main(argv)`` with the stages timed; the times go to ``timings_file``."""
     import advisor.analysis as analysis
-    import advisor.cli as cli
+    import advisor.assess as assess
     import analyzers.codebase as codebase
 
     times = analysis.StageTimes()
-    analyze_path, discover, render = analysis.analyze_path, codebase.discover, cli.render_outputs
+    assess_path, discover = assess.assess_path, codebase.discover
 
     def timed(name, function):
         def wrapper(*args, **kwargs):
@@ -95,9 +100,10 @@ def instrumented_main(argv: list[str], timings_file: str) -> int:
                 return function(*args, **kwargs)
         return wrapper
 
-    analysis.analyze_path = lambda *a, **k: analyze_path(*a, timings=times, **k)
+    assess.assess_path = lambda *a, **k: assess_path(*a, timings=times, **k)
     codebase.discover = timed("discovery", discover)
-    cli.render_outputs = timed("rendering", render)
+    import advisor.cli as cli
+
     start = time.perf_counter()
     try:
         code = cli.main(argv)
@@ -155,13 +161,41 @@ def django_root() -> str | None:
         return None
 
 
+def edited_copy(root: str, dest: str) -> str:
+    """A copy of ``root`` (a git clone sharing its objects, at the same commit, or a plain
+    copy) with one module edited the way a small pull request edits it: a function added,
+    no import changed. Returns the edited file's path."""
+    import shutil
+
+    if os.path.isdir(os.path.join(root, ".git")):
+        head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", root, dest],
+                       check=True)
+        subprocess.run(["git", "-C", dest, "checkout", "-q", head], check=True)
+    else:
+        shutil.copytree(root, dest, symlinks=True)
+    from analyzers.discovery import discover
+
+    modules = sorted(f.path for f in discover(dest).files if not f.path.endswith("__init__.py")
+                     and "test" not in f.path)
+    edited = modules[len(modules) // 2]
+    with open(os.path.join(dest, edited), "a", encoding="utf-8") as fh:
+        fh.write("\n\ndef _benchmark_edit():\n    return 1\n")
+    return edited
+
+
 def measure(name: str, root: str, jobs: int, scratch: str) -> dict:
     bound_s, files, lines = parse_bound(root, jobs)
     cache = os.path.join(scratch, f"{name}-cache")
     cold = run_analyze(root, os.path.join(scratch, f"{name}-cold"), cache)
     warm = run_analyze(root, os.path.join(scratch, f"{name}-warm"), cache)
+    copy = os.path.join(scratch, f"{name}-edited")
+    edited = edited_copy(root, copy)
+    changed = run_analyze(copy, os.path.join(scratch, f"{name}-changed"), cache)
     return {"name": name, "files": files, "lines": lines, "bound_s": bound_s, "cold": cold,
-            "warm": warm, "identical": cold["document"] == warm["document"]}
+            "warm": warm, "changed": changed, "edited": edited,
+            "identical": cold["document"] == warm["document"]}
 
 
 def print_table(results: list[dict], jobs: int) -> None:
@@ -176,37 +210,69 @@ def print_table(results: list[dict], jobs: int) -> None:
     row("ratio bound / cold", [f"{r['bound_s'] / r['cold']['wall_s']:.2f}" for r in results])
     row("analyze warm (s)", [f"{r['warm']['wall_s']:.1f}" for r in results])
     row("warm / bound", [f"{r['warm']['wall_s'] / r['bound_s']:.2f}" for r in results])
-    for run in ("cold", "warm"):
+    row("one file edited (s)", [f"{r['changed']['wall_s']:.1f}" for r in results])
+    for run in ("cold", "warm", "changed"):
         print(f"stages, {run} run (s):")
         for stage in (*STAGES, "total"):
             row(f"  {stage}", [f"{r[run]['stages'].get(stage, 0.0):.2f}" for r in results])
     row("peak tree RSS cold (MB)", [f"{r['cold']['rss_mb']:.0f}" for r in results])
     row("peak tree RSS warm (MB)", [f"{r['warm']['rss_mb']:.0f}" for r in results])
+    row("peak tree RSS edited (MB)", [f"{r['changed']['rss_mb']:.0f}" for r in results])
     row("warm document == cold", ["yes" if r["identical"] else "NO" for r in results])
+    for r in results:
+        print(f"{r['name']}: the edited copy is a clone at the same commit (a new path: the "
+              f"whole run is not reused, per-stage caches are) with {r['edited']} edited")
 
 
 # --- the stress shapes ------------------------------------------------------------------------
+def _growth(label: str, unit: str, points: list[tuple[int, float]]) -> None:
+    """Print a doubling series and how the memory grows: with RSS = a + b*n the increments
+    double with n (ratio 2 per doubling); with the square of n they would quadruple."""
+    for n, mb in points:
+        print(f"  {label} {n:>7,} {unit}: peak RSS {mb:6.0f} MB")
+    steps = [b[1] - a[1] for a, b in zip(points, points[1:])]
+    if len(steps) >= 2 and steps[0] > 5:
+        per_doubling = (max(steps[-1], 0) / steps[0]) ** (1 / (len(steps) - 1))
+        print(f"  increments {', '.join(f'{d:+.0f}' for d in steps)} MB: x{per_doubling:.1f} per "
+              f"doubling ({'linear or less' if per_doubling <= 2.5 else 'FASTER THAN LINEAR'};"
+              " quadratic would be x4)")
+    else:
+        print(f"  increments {', '.join(f'{d:+.0f}' for d in steps)} MB: too small to tell a "
+              "growth rate (flat)")
+
+
 def stress(scratch: str) -> None:
+    """The two shapes the untrusted-repositories issue bounds, each as a doubling series
+    ending at its bound: git history up to 20,000 commits, a dense graph up to 5,000 modules."""
     from benchmarks.bench_dense import write_tree
     from benchmarks.bench_history import LAYOUT_VERSION, build, measure_child, stress_stream
 
-    commits, files, per_commit = 20_000, 4_000, 50
-    repo = build(f"stress-{commits}x{per_commit}-of-{files}-v{LAYOUT_VERSION}",
-                 lambda: stress_stream(commits, files, per_commit))
-    h = measure_child(repo, 0)
-    if "failed" in h:
-        print(f"history, {commits:,} commits: FAILED {h['failed']}")
-    else:
-        print(f"history, {commits:,} commits x {per_commit} files: {h['seconds']:.1f} s, "
-              f"peak RSS {h['rss_mb']:.0f} MB (python) + {h['git_rss_mb']:.0f} MB (git), "
-              f"{h['pairs']:,} co-change pairs kept")
-    tree = os.path.join(scratch, "dense")
-    edges = write_tree(tree, 5000, (10, 20), 1)
-    dense = run_analyze(tree, os.path.join(scratch, "dense-out"),
-                        os.path.join(scratch, "dense-cache"), ("--no-git",))
-    print(f"dense graph, 5,000 modules, {edges:,} imports: analyze {dense['wall_s']:.1f} s, "
-          f"peak tree RSS {dense['rss_mb']:.0f} MB (clustering "
-          f"{dense['stages'].get('clustering', 0):.1f} s)")
+    files, per_commit = 4_000, 50
+    print(f"\nhistory, commits of {per_commit} files out of {files:,} (collect_history in a "
+          "fresh interpreter):")
+    points = []
+    for commits in (5_000, 10_000, 20_000):
+        repo = build(f"stress-{commits}x{per_commit}-of-{files}-v{LAYOUT_VERSION}",
+                     lambda commits=commits: stress_stream(commits, files, per_commit))
+        h = measure_child(repo, 0)
+        if "failed" in h:
+            print(f"  {commits:,} commits: FAILED {h['failed']}")
+            return
+        print(f"  {commits:>7,} commits: {h['seconds']:.1f} s, python {h['rss_mb']:.0f} MB + "
+              f"git {h['git_rss_mb']:.0f} MB, {h['pairs']:,} co-change pairs kept")
+        points.append((commits, h["rss_mb"]))
+    _growth("history", "commits", points)
+    print("\ndense import graph, 10-20 imports per module, advisor analyze --no-git:")
+    points = []
+    for modules in (1_250, 2_500, 5_000):
+        tree = os.path.join(scratch, f"dense-{modules}")
+        edges = write_tree(tree, modules, (10, 20), 1)
+        dense = run_analyze(tree, os.path.join(scratch, f"dense-{modules}-out"),
+                            os.path.join(scratch, f"dense-{modules}-cache"), ("--no-git",))
+        print(f"  {modules:>7,} modules, {edges:,} imports: {dense['wall_s']:.1f} s (clustering "
+              f"{dense['stages'].get('clustering', 0):.1f} s)")
+        points.append((modules, dense["rss_mb"]))
+    _growth("dense", "modules", points)
 
 
 def main(argv: list[str] | None = None) -> int:
