@@ -37,6 +37,7 @@ DEFAULT_SEEDS = 5
 MAX_RESOLUTION = 64.0
 MIN_GAIN = 0.001  # the climb goes on while the surprise grows by more than 0.1%
 EDGE_BUDGET = 300_000  # edge visits (edges x Louvain runs) clustering may spend
+_FORK_EDGES = 2_000  # from this many edges, seed runs are shared among the cores
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,9 +227,16 @@ def _cluster(g, seeds: int, resolution: float | None, base_seed: int) -> Cluster
     results: dict[float, list[list[tuple[str, ...]]]] = {}
     scores: dict[float, ResolutionScore] = {}
 
+    def runs(r: float, seeds: range) -> list[list[tuple[str, ...]]]:
+        if g.number_of_edges() < _FORK_EDGES:  # a fork costs more than a small graph's runs
+            return [louvain(g, r, base_seed + k) for k in seeds]
+        from advisor.forked import fork_map  # the seed runs are independent: one per core
+
+        return fork_map(lambda k: louvain(g, r, base_seed + k), seeds)
+
     def run(r: float) -> ResolutionScore:
         if r not in scores:
-            results[r] = [louvain(g, r, base_seed + k) for k in range(per_step)]
+            results[r] = runs(r, range(per_step))
             scores[r] = _score(edges, nodes, r, results[r])
         return scores[r]
 
@@ -243,8 +251,7 @@ def _cluster(g, seeds: int, resolution: float | None, base_seed: int) -> Cluster
             best, r = nxt, r * 2
     partitions = results[best.resolution]
     wanted = _budget(g, 0.4, seeds, 2) if resolution is None else seeds
-    partitions = partitions + [louvain(g, best.resolution, base_seed + k)
-                               for k in range(len(partitions), wanted)]
+    partitions = partitions + runs(best.resolution, range(len(partitions), wanted))
     final = _medoid(partitions)
     return Clustering(
         communities=tuple(final),

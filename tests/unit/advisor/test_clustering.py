@@ -138,3 +138,21 @@ def test_package_facades_and_placement():
     # q has no context; its own modules split 1-1 -> half is enough -> A (by name)
     # r.s: nothing in r -> nothing below r -> left unplaced
     assert place_by_package(labels, ["q", "r.s"], package) == {"q": "A"}
+
+
+def test_seed_runs_shared_among_cores_give_the_same_clustering(monkeypatch):
+    import random
+
+    rnd = random.Random(3)
+    g = nx.Graph()
+    for block in range(12):  # 12 dense blocks of 30 nodes, sparsely linked: > 2,000 edges
+        members = [f"b{block:02d}.m{i:02d}" for i in range(30)]
+        g.add_weighted_edges_from((a, b, 1.0) for a in members for b in members
+                                  if a < b and rnd.random() < 0.4)
+    g.add_weighted_edges_from((f"b{i:02d}.m00", f"b{(i + 1) % 12:02d}.m01", 0.5)
+                              for i in range(12))
+    assert g.number_of_edges() >= clustering._FORK_EDGES
+    shared = clustering.cluster(g)
+    monkeypatch.setattr(clustering, "_FORK_EDGES", 10 ** 9)  # every run in this process
+    assert clustering.cluster(g) == shared
+    assert len(shared.communities) == 12
