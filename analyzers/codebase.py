@@ -192,6 +192,8 @@ def parse_tree(snapshot: Snapshot, options: ScanOptions = ScanOptions(),
     def on_result(sha: str, result: tuple[bool, object]) -> None:
         results[sha] = result
         fresh.append((sha, *result))
+        if result[0] and (source := _facts(result[1])) is not None:
+            decoded[sha] = source  # while the workers parse, not after them all on one core
         progress("parsing", counts["read"] if counts["read"] < total else len(fresh),
                  total if counts["read"] < total else counts["sent"])
 

@@ -7,7 +7,8 @@ history at ``/tmp/repos/saleor``, or ``--saleor PATH``; the script prints the cl
 skips it when absent) and django 6.1.3 from PyPI (``tests/corpora.py``; no history). For each:
 
 - the bound: bare ``libcst.parse_module`` over every file the analysis reads, on all cores (a
-  process pool, largest files first), texts read beforehand;
+  process pool, largest files first), texts read beforehand; measured before and after the
+  cold run, the mean taken (the machine is slower after a long full load);
 - ``advisor analyze`` cold (empty cache), warm (the cache it filled: the whole run is reused,
   ``advisor.assess``) and on an edited copy (a clone at the same commit with one module
   edited, as a small pull request would: the run is not reused, the per-file facts, history and
@@ -129,8 +130,8 @@ def run_analyze(root: str, out: str, cache: str, extra: tuple[str, ...] = ()) ->
         stages = json.load(fh)
     with open(os.path.join(out, "assessment.json"), "rb") as fh:
         document = fh.read()
-    return {"wall_s": wall, "rss_mb": sampler.peak_rss_kb / 1024, "stages": stages,
-            "document": document}
+    return {"wall_s": wall, "rss_mb": sampler.peak_rss_kb / 1024,
+            "pss_mb": sampler.peak_pss_kb / 1024, "stages": stages, "document": document}
 
 
 # --- the corpora ------------------------------------------------------------------------------
@@ -186,14 +187,20 @@ def edited_copy(root: str, dest: str) -> str:
 
 
 def measure(name: str, root: str, jobs: int, scratch: str) -> dict:
-    bound_s, files, lines = parse_bound(root, jobs)
+    # the bound before and after the cold run, and their mean as the reference: on a shared
+    # machine the second of two long full-load runs is the slower (measured: a cold run 10%
+    # slower right after 40 s of load than after an idle minute), so neither goes first alone
+    before_s, files, lines = parse_bound(root, jobs)
     cache = os.path.join(scratch, f"{name}-cache")
     cold = run_analyze(root, os.path.join(scratch, f"{name}-cold"), cache)
+    after_s = parse_bound(root, jobs)[0]
+    bound_s = (before_s + after_s) / 2
     warm = run_analyze(root, os.path.join(scratch, f"{name}-warm"), cache)
     copy = os.path.join(scratch, f"{name}-edited")
     edited = edited_copy(root, copy)
     changed = run_analyze(copy, os.path.join(scratch, f"{name}-changed"), cache)
-    return {"name": name, "files": files, "lines": lines, "bound_s": bound_s, "cold": cold,
+    return {"name": name, "files": files, "lines": lines, "bound_s": bound_s,
+            "bounds": (before_s, after_s), "cold": cold,
             "warm": warm, "changed": changed, "edited": edited,
             "identical": cold["document"] == warm["document"]}
 
@@ -206,6 +213,8 @@ def print_table(results: list[dict], jobs: int) -> None:
 
     row("files / lines", [f"{r['files']}/{r['lines'] // 1000}k" for r in results])
     row(f"bare parse, {jobs} cores (s)", [f"{r['bound_s']:.1f}" for r in results])
+    row("  before / after cold (s)", [f"{r['bounds'][0]:.1f}/{r['bounds'][1]:.1f}"
+                                      for r in results])
     row("analyze cold (s)", [f"{r['cold']['wall_s']:.1f}" for r in results])
     row("ratio bound / cold", [f"{r['bound_s'] / r['cold']['wall_s']:.2f}" for r in results])
     row("analyze warm (s)", [f"{r['warm']['wall_s']:.1f}" for r in results])
@@ -233,9 +242,10 @@ def _growth(label: str, unit: str, points: list[tuple[int, float]]) -> None:
     steps = [b[1] - a[1] for a, b in zip(points, points[1:])]
     if len(steps) >= 2 and steps[0] > 5:
         per_doubling = (max(steps[-1], 0) / steps[0]) ** (1 / (len(steps) - 1))
+        growth = ("less than linear" if per_doubling < 1.5 else "linear"
+                  if per_doubling <= 2.5 else "FASTER THAN LINEAR")
         print(f"  increments {', '.join(f'{d:+.0f}' for d in steps)} MB: x{per_doubling:.1f} per "
-              f"doubling ({'linear or less' if per_doubling <= 2.5 else 'FASTER THAN LINEAR'};"
-              " quadratic would be x4)")
+              f"doubling ({growth}; linear is x2, the square x4)")
     else:
         print(f"  increments {', '.join(f'{d:+.0f}' for d in steps)} MB: too small to tell a "
               "growth rate (flat)")

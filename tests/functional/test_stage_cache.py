@@ -34,22 +34,22 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+def count_calls(monkeypatch, functions: dict[str, tuple[object, str]]) -> dict[str, int]:
+    """Replace each ``module.attribute`` with a wrapper counting its calls under its key."""
+    counts = dict.fromkeys(functions, 0)
+    for key, (module, attribute) in functions.items():
+        def wrapper(*args, _key=key, _real=getattr(module, attribute), **kwargs):
+            counts[_key] += 1
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(module, attribute, wrapper)
+    return counts
+
+
 @pytest.fixture
 def calls(monkeypatch) -> dict[str, int]:
     """How many times the git log was parsed and Louvain clustering ran."""
-    counts = {"log": 0, "cluster": 0}
-
-    def counting(name, function):
-        def wrapper(*args, **kwargs):
-            counts[name] += 1
-            return function(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(analyzers.history, "parse_log",
-                        counting("log", analyzers.history.parse_log))
-    monkeypatch.setattr(advisor.clustering, "_cluster",
-                        counting("cluster", advisor.clustering._cluster))
-    return counts
+    return count_calls(monkeypatch, {"log": (analyzers.history, "parse_log"),
+                                     "cluster": (advisor.clustering, "_cluster")})
 
 
 def analyze(root: Path, out: Path, *options: str) -> bytes:
@@ -104,19 +104,8 @@ def runs(monkeypatch) -> dict[str, int]:
     import advisor.analysis
     import advisor.assessment
 
-    counts = {"parse": 0, "assess": 0}
-
-    def counting(name, function):
-        def wrapper(*args, **kwargs):
-            counts[name] += 1
-            return function(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(advisor.analysis, "parse_tree",
-                        counting("parse", advisor.analysis.parse_tree))
-    monkeypatch.setattr(advisor.assessment, "build_assessment",
-                        counting("assess", advisor.assessment.build_assessment))
-    return counts
+    return count_calls(monkeypatch, {"parse": (advisor.analysis, "parse_tree"),
+                                     "assess": (advisor.assessment, "build_assessment")})
 
 
 def outputs(out: Path) -> dict[str, bytes]:
