@@ -156,6 +156,7 @@ class Started:
     """An analysis up to the parse: settings checked, the Python files read
     (``snapshot``), the history and operations evidence being read in the background."""
 
+    path: str  # as the user gave it, for messages
     root: str
     config: AdvisorConfig
     scan: ScanOptions
@@ -208,8 +209,8 @@ def start_analysis(path: str, config_path: str | None = None, *, use_cache: bool
     background = _background(root, repository_facts, use_git, results_dir)
     with timings.stage("parse"):
         snapshot = read_tree(root, scan)
-    return Started(root, replace(config, scan=scan), scan, snapshot, timings, results_dir,
-                   progress, use_git, background)
+    return Started(path, root, replace(config, scan=scan), scan, snapshot, timings,
+                   results_dir, progress, use_git, background)
 
 
 def finish_analysis(started: Started) -> Analysis:
@@ -220,7 +221,7 @@ def finish_analysis(started: Started) -> Analysis:
             facts = (parse_tree(started.snapshot, started.scan, progress) if progress
                      else parse_tree(started.snapshot, started.scan))
     except NoPythonFiles:
-        raise InputError(f"{root}: no Python files to analyse",
+        raise InputError(f"{started.path}: no Python files to analyse",
                          "check the path, or the include/exclude globs in [tool.advisor]") from None
     from advisor.graph import build_graph
 

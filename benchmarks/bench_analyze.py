@@ -238,7 +238,7 @@ def _growth(label: str, unit: str, points: list[tuple[int, float]]) -> None:
     """Print a doubling series and how the memory grows: with RSS = a + b*n the increments
     double with n (ratio 2 per doubling); with the square of n they would quadruple."""
     for n, mb in points:
-        print(f"  {label} {n:>7,} {unit}: peak RSS {mb:6.0f} MB")
+        print(f"  {label} {n:>7,} {unit}: peak {mb:6.0f} MB")
     steps = [b[1] - a[1] for a, b in zip(points, points[1:])]
     if len(steps) >= 2 and steps[0] > 5:
         per_doubling = (max(steps[-1], 0) / steps[0]) ** (1 / (len(steps) - 1))
@@ -280,9 +280,11 @@ def stress(scratch: str) -> None:
         dense = run_analyze(tree, os.path.join(scratch, f"dense-{modules}-out"),
                             os.path.join(scratch, f"dense-{modules}-cache"), ("--no-git",))
         print(f"  {modules:>7,} modules, {edges:,} imports: {dense['wall_s']:.1f} s (clustering "
-              f"{dense['stages'].get('clustering', 0):.1f} s)")
-        points.append((modules, dense["rss_mb"]))
-    _growth("dense", "modules", points)
+              f"{dense['stages'].get('clustering', 0):.1f} s), peak RSS {dense['rss_mb']:.0f} MB")
+        # PSS: the forked copies that share the seed runs and the rendering share the parent's
+        # pages, which a sum of RSS counts once per copy
+        points.append((modules, dense["pss_mb"]))
+    _growth("dense (PSS)", "modules", points)
 
 
 def main(argv: list[str] | None = None) -> int:
