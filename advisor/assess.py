@@ -10,8 +10,9 @@ kept in the result cache under the digest of all of them; the next run with the 
 reads the files, the history and the operations evidence again (all cheap, and all needed to
 know nothing changed) and writes the kept outputs without parsing, clustering or rendering.
 
-A run whose facts depend on its environment (a file that hit the time limit, a worker that
-crashed, an unusable facts cache) is not kept. The date a report states is the run's own:
+A run whose outputs depend on its environment (a file that hit the time limit, a worker that
+crashed, an unusable facts cache, a diagram Graphviz failed or had no time left to draw) is not
+kept. The date a report states is the run's own:
 reports are kept with a placeholder that is replaced when they are written.
 """
 
@@ -66,7 +67,7 @@ def assess_path(path: str, config_path: str | None = None, *, file_names: dict[s
                              parse_timeout_s=parse_timeout_s, progress=progress,
                              repository_facts=True, use_git=use_git, timings=timings)
     date_mark = None if generated_at() is None else f"DATE{secrets.token_hex(12)}"
-    kept = _RunCache.open(started, use_git) if started.results_dir else None
+    kept = _RunCache.open(started, use_git, file_names) if started.results_dir else None
     try:
         if kept is not None:
             with timings.stage("reuse"):
@@ -75,7 +76,7 @@ def assess_path(path: str, config_path: str | None = None, *, file_names: dict[s
                 return found
         analysis = finish_analysis(started)
         assessed = _assess(analysis, file_names, date_mark)
-        if kept is not None and _reproducible(analysis):
+        if kept is not None and _reproducible(analysis, assessed):
             kept.store(analysis, assessed)
         return assessed
     finally:
@@ -99,10 +100,14 @@ def _assess(analysis: Analysis, file_names: dict[str, str], date_mark: str | Non
     return Assessed(outputs, summary, analysis.notes(), date_mark, analysis=analysis)
 
 
-def _reproducible(analysis: Analysis) -> bool:
-    """Whether the run's facts are a function of its inputs alone (see the module doc)."""
+def _reproducible(analysis: Analysis, assessed: Assessed) -> bool:
+    """Whether the run's outputs are a function of its inputs alone (see the module doc): no
+    file cost its time limit or crashed a worker, the cache was usable, and every diagram was
+    drawn (a diagram is left out when Graphviz fails or the time budget for diagrams is spent,
+    which another run need not repeat)."""
     stats = analysis.facts.stats
-    return not stats.get("transient") and not stats.get("cache_problems")
+    return (not stats.get("transient") and not stats.get("cache_problems")
+            and not any("not drawn: " in text for text in assessed.outputs.values()))
 
 
 # --- the cache of whole runs ------------------------------------------------------------------
@@ -157,7 +162,7 @@ class _RunCache:
         self._results, self._key = results, key
 
     @classmethod
-    def open(cls, started, use_git: bool) -> _RunCache | None:
+    def open(cls, started, use_git: bool, file_names: dict[str, str]) -> _RunCache | None:
         from analyzers.cache import inputs_digest, open_results
 
         results = open_results(started.results_dir)
@@ -166,7 +171,7 @@ class _RunCache:
         config = started.config
         key = inputs_digest(_tool_digest(), started.snapshot.digest(started.scan),
                             repr(config.raw), config.source or "", use_git,
-                            repr(_environment()))
+                            repr(sorted(file_names.items())), repr(_environment()))
         return cls(results, key)
 
     def close(self) -> None:

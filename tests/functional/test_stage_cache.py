@@ -206,3 +206,18 @@ def test_a_run_that_hit_the_time_limit_is_not_kept(tmp_path, runs):
     analyze(root, tmp_path / "one", *options)
     analyze(root, tmp_path / "two", *options)
     assert runs == {"parse": 2, "assess": 2}  # slow.py may parse in time next run
+
+
+def test_a_run_with_a_diagram_graphviz_failed_to_draw_is_not_kept(repo, tmp_path, runs,
+                                                                  monkeypatch):
+    import reports.diagrams as diagrams
+
+    def fails(self, dot):
+        raise diagrams.DiagramError("dot timed out after 10 s")
+
+    monkeypatch.setattr(diagrams.GraphvizRenderer, "render", fails)
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    analyze(repo, tmp_path / "one", *cache)
+    assert b"not drawn: dot timed out" in (tmp_path / "one" / "report.html").read_bytes()
+    analyze(repo, tmp_path / "two", *cache)
+    assert runs["assess"] == 2  # drawn or not next time: not reused
