@@ -4,7 +4,7 @@ public ``api`` module other domains import; ``render_domain`` puts a domain's fi
 from __future__ import annotations
 
 from codegen_services import _lines, repository, service
-from codegen_templates import PY, Entity, _cap, contracts, models, rules
+from codegen_templates import PY, Entity, _cap, contracts, models, module_head, rules
 
 
 # ----------------------------------------------------------------------------- schemas.py
@@ -30,11 +30,8 @@ def _schema_type(e: Entity, f) -> str:
 
 
 def schemas(domain: str, ents: list[Entity]) -> str:
-    kinds = {f.kind for e in ents for f in e.fields}
-    out = [f'"""Request bodies of {domain}\'s HTTP API (responses are the ``contracts`` '
-           'views)."""', "", "from __future__ import annotations", ""]
-    if "date" in kinds:
-        out.append("from datetime import date")
+    out, kinds = module_head(f"Request bodies of {domain}'s HTTP API (responses are the "
+                             "``contracts`` views).", ents)
     out += ["from typing import Literal" if "enum" in kinds else "", "",
             "from pydantic import BaseModel, Field", "", "",
             "class MoneyIn(BaseModel):", '    amount: str = Field(pattern=r"^\\d+(\\.\\d{1,2})?$")',

@@ -190,12 +190,19 @@ def contracts(domain: str, ents: list[Entity]) -> str:
 
 # ------------------------------------------------------------------------------- rules.py
 
-def rules(domain: str, ents: list[Entity]) -> str:
+def module_head(doc: str, ents: list[Entity]) -> tuple[list[str], set[str]]:
+    """The first lines of a generated module (docstring, future import, ``date`` if a field
+    needs it) and the field kinds of ``ents``, which decide its other imports."""
     kinds = {f.kind for e in ents for f in e.fields}
-    out = [f'"""Validation and lifecycles of {domain}: plain functions, no I/O, so the tests '
-           'run\nwithout a database."""', "", "from __future__ import annotations", ""]
+    out = [f'"""{doc}"""', "", "from __future__ import annotations", ""]
     if "date" in kinds:
         out.append("from datetime import date")
+    return out, kinds
+
+
+def rules(domain: str, ents: list[Entity]) -> str:
+    out, kinds = module_head(f"Validation and lifecycles of {domain}: plain functions, no I/O, "
+                             "so the tests run\nwithout a database.", ents)
     if "email" in kinds:
         out.append("import re")
     if "money" in kinds:
