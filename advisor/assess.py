@@ -23,7 +23,7 @@ import marshal
 import os
 import secrets
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from advisor.analysis import Analysis, StageTimes, finish_analysis, start_analysis
 from analyzers.codebase import Progress
@@ -41,8 +41,6 @@ class Assessed:
     summary: tuple  # (verdict, extract_first, score, files analysed, lines)
     notes: tuple[str, ...]  # lines for stderr (skipped files, notes of the analysis)
     date_mark: str | None  # None: the reports state no date
-    reused: bool = False
-    analysis: Analysis | None = field(default=None, compare=False, repr=False)
 
     def texts(self, date: str | None) -> dict[str, str]:
         """The outputs with the date put in (``date`` None: no date, as rendered)."""
@@ -97,7 +95,7 @@ def _assess(analysis: Analysis, file_names: dict[str, str], date_mark: str | Non
     summary = (rec["verdict"], rec["extract_first"], document["readiness"].get("score"),
                document["target"]["files_analyzed"], document["target"]["lines"],
                tuple(sorted(exported)))
-    return Assessed(outputs, summary, analysis.notes(), date_mark, analysis=analysis)
+    return Assessed(outputs, summary, analysis.notes(), date_mark)
 
 
 def _reproducible(analysis: Analysis, assessed: Assessed) -> bool:
@@ -189,8 +187,7 @@ class _RunCache:
         history, operations = started.background_facts()
         if inputs != _side_inputs(started.root, history, operations):
             return None
-        return Assessed(dict(outputs), tuple(summary), tuple(notes), had_date or None,
-                        reused=True)
+        return Assessed(dict(outputs), tuple(summary), tuple(notes), had_date or None)
 
     def store(self, analysis: Analysis, assessed: Assessed) -> None:
         inputs = _side_inputs(analysis.facts.root, analysis.history, analysis.operations)

@@ -20,13 +20,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return 1
-
-
 def _forkable() -> bool:
     # fork copies only the calling thread: with another thread alive (holding a lock, say),
     # the copy could hang; and fork is only safe on Linux among the common platforms
@@ -37,7 +30,9 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     """``[function(x) for x in items]``, the items shared among up to ``jobs`` (default: the
     cores) processes: this one and forked copies. ``function``'s results must be
     ``marshal``-able (tuples, lists, str, numbers)."""
-    jobs = min(jobs or cores(), len(items))
+    from analyzers.workers import default_jobs
+
+    jobs = min(jobs or default_jobs(), len(items))
     if jobs < 2 or not _forkable():
         return [function(x) for x in items]
     shares = [list(range(i, len(items), jobs)) for i in range(jobs)]

@@ -23,10 +23,10 @@ from advisor.cli.common import (
     EXIT_USAGE,
     _analyze,
     _note,
-    _Progress,
     _report_skips,
     _say,
     common_options,
+    progress_line,
 )
 from advisor.cli.gate import baseline_command, check
 from advisor.cli.init import init
@@ -95,15 +95,12 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
     names = {"json": "assessment.json", "html": "report.html", "markdown": "report.md"}
     for name in (*names.values(), GATE_FILE, IMPORTLINTER_FILE):
         check_target(os.path.join(outdir, name))  # before the (slower) analysis
-    progress = _Progress(not quiet)
-    try:
+    with progress_line(quiet) as progress:
         assessed = assess_path(path, config_path, file_names=names, use_cache=not no_cache,
                                cache_dir=cache_dir, jobs=jobs,
                                max_file_size_kb=limits.get("max_file_size_kb"),
                                parse_timeout_s=limits.get("parse_timeout"), progress=progress,
                                use_git=not no_git)
-    finally:
-        progress.close()
     # all rendered, then all written or none: a failure leaves the previous set whole
     write_files({os.path.join(outdir, name): text
                  for name, text in sorted(assessed.texts(generated_at()).items())})

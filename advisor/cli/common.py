@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -81,12 +83,19 @@ def _analyze(path, config_path, no_cache, cache_dir, jobs, quiet, limits, reposi
     """``limits``: the command-line ``--max-file-size-kb`` and ``--parse-timeout`` values."""
     from advisor.analysis import analyze_path
 
-    progress = _Progress(not quiet)
-    try:
+    with progress_line(quiet) as progress:
         return analyze_path(path, config_path, use_cache=not no_cache, cache_dir=cache_dir,
                             jobs=jobs, max_file_size_kb=limits.get("max_file_size_kb"),
                             parse_timeout_s=limits.get("parse_timeout"), progress=progress,
                             repository_facts=repository_facts, use_git=use_git)
+
+
+@contextmanager
+def progress_line(quiet: bool) -> Iterator[_Progress]:
+    """The progress line of one command, cleared however the command ends."""
+    progress = _Progress(not quiet)
+    try:
+        yield progress
     finally:
         progress.close()
 
