@@ -256,33 +256,25 @@ def _results_dir(root: str, scan) -> str | None:
 
 def read_history(root: str, results_dir: str | None) -> HistoryFacts:
     """``collect_history``, its result kept in the cache at ``results_dir`` (None: no cache)."""
-    from analyzers.cache import open_results
+    from analyzers.cache import results_in
     from analyzers.history import collect_history
     from analyzers.history_cache import HistoryCache
 
-    results = open_results(results_dir) if results_dir else None
-    try:
+    with results_in(results_dir) as results:
         return collect_history(root, cache=HistoryCache(results) if results else None)
-    finally:
-        if results is not None:
-            results.close()
 
 
 def read_operations(root: str, results_dir: str | None) -> OperationsFacts:
     """``collect_operations``, its result kept in the cache at ``results_dir`` (None: no
     cache) and used again while the files it read are unchanged."""
-    from analyzers.cache import open_results
+    from analyzers.cache import results_in
     from analyzers.filetree import MAX_FILE_BYTES, MAX_FILES
     from analyzers.operations import collect_operations
     from analyzers.operations_cache import OperationsCache
 
-    results = open_results(results_dir) if results_dir else None
-    try:
+    with results_in(results_dir) as results:
         cache = OperationsCache(results, root, MAX_FILES, MAX_FILE_BYTES) if results else None
         return collect_operations(root, cache=cache)
-    finally:
-        if results is not None:
-            results.close()
 
 
 def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None

@@ -160,16 +160,14 @@ _results: ContextVar = ContextVar("clustering_results", default=None)
 @contextmanager
 def remembered(results_dir: str | None) -> Iterator[None]:
     """Within it, ``cluster`` keeps its results in the cache at ``results_dir`` (None: none)."""
-    from analyzers.cache import open_results
+    from analyzers.cache import results_in
 
-    cache = open_results(results_dir) if results_dir else None
-    token = _results.set(cache)
-    try:
-        yield
-    finally:
-        _results.reset(token)
-        if cache is not None:
-            cache.close()
+    with results_in(results_dir) as cache:
+        token = _results.set(cache)
+        try:
+            yield
+        finally:
+            _results.reset(token)
 
 
 def _cache_key(g, seeds: int, resolution: float | None, base_seed: int) -> str:

@@ -18,7 +18,8 @@ import hashlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import analyzers
 
@@ -213,3 +214,15 @@ def open_results(directory: str | None) -> ResultCache | None:
         return ResultCache(directory or default_cache_dir())
     except Exception:  # noqa: BLE001 - an unusable cache must not stop the analysis
         return None
+
+
+@contextmanager
+def results_in(directory: str | None) -> Iterator[ResultCache | None]:
+    """The result cache in ``directory`` for the time of a ``with`` block, closed after it;
+    None inside when ``directory`` is None (no cache wanted) or the cache cannot be opened."""
+    results = open_results(directory) if directory else None
+    try:
+        yield results
+    finally:
+        if results is not None:
+            results.close()
