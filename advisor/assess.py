@@ -100,12 +100,16 @@ def _assess(analysis: Analysis, file_names: dict[str, str], date_mark: str | Non
 
 def _reproducible(analysis: Analysis, assessed: Assessed) -> bool:
     """Whether the run's outputs are a function of its inputs alone (see the module doc): no
-    file cost its time limit or crashed a worker, the cache was usable, and every diagram was
-    drawn (a diagram is left out when Graphviz fails or the time budget for diagrams is spent,
-    which another run need not repeat)."""
+    file cost its time limit or crashed a worker, the cache was usable, and, Graphviz being
+    there, every diagram was drawn (one is shown as DOT text when Graphviz fails or the time
+    budget for diagrams is spent, which another run need not repeat)."""
+    from reports.diagrams import SOURCE_SHOWN, find_renderer
+
     stats = analysis.facts.stats
-    return (not stats.get("transient") and not stats.get("cache_problems")
-            and not any("not drawn: " in text for text in assessed.outputs.values()))
+    if stats.get("transient") or stats.get("cache_problems"):
+        return False
+    return find_renderer() is None or not any(SOURCE_SHOWN in text
+                                              for text in assessed.outputs.values())
 
 
 # --- the cache of whole runs ------------------------------------------------------------------

@@ -233,6 +233,11 @@ def to_dot(graph: Graph, scaled: bool = False) -> tuple[str, dict[str, str]]:
     return dot.source, titles
 
 
+# ends the note of a diagram shown as DOT text: with a renderer, only when Graphviz failed or
+# the time budget ran out, which another run need not repeat (``advisor.assess`` keeps no such run)
+SOURCE_SHOWN = "the DOT source is below"
+
+
 @dataclass
 class DiagramMaker:
     """Draws the diagrams of one report within a shared time budget."""
@@ -253,16 +258,16 @@ class DiagramMaker:
             notes.append("no dependencies between these: nothing to draw")
         elif self.renderer is None:
             notes.append("no Graphviz found (install the 'graphviz-pure' package or Graphviz's "
-                         "'dot'); the DOT source is below")
+                         f"'dot'); {SOURCE_SHOWN}")
         elif self.spent_s >= self.budget_s:
             notes.append(f"not drawn: the {self.budget_s:g} s budget for diagrams is used up; "
-                         "the DOT source is below")
+                         f"{SOURCE_SHOWN}")
         else:
             start = time.monotonic()
             try:
                 svg = Markup(sanitize_svg(self.renderer.render(dot), titles))
             except (DiagramError, UnsafeSvg) as exc:
-                notes.append(f"not drawn: {exc}; the DOT source is below")
+                notes.append(f"not drawn: {exc}; {SOURCE_SHOWN}")
             finally:
                 self.spent_s += time.monotonic() - start
         return Diagram(graph.title, svg, dot, "; ".join(notes) or None, len(capped.nodes),

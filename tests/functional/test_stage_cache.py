@@ -221,3 +221,17 @@ def test_a_run_with_a_diagram_graphviz_failed_to_draw_is_not_kept(repo, tmp_path
     assert b"not drawn: dot timed out" in (tmp_path / "one" / "report.html").read_bytes()
     analyze(repo, tmp_path / "two", *cache)
     assert runs["assess"] == 2  # drawn or not next time: not reused
+
+
+def test_a_run_whose_map_leaves_contexts_out_by_design_is_kept(repo, tmp_path, runs,
+                                                                 monkeypatch):
+    """A capped map says which contexts are 'not drawn: ...' on every run alike: that is no
+    Graphviz failure, and the run is reused (saleor's map names 11 such contexts)."""
+    import reports.view
+
+    monkeypatch.setattr(reports.view, "MAP_NODES", 2)
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    analyze(repo, tmp_path / "one", *cache)
+    assert b"not drawn: " in (tmp_path / "one" / "report.html").read_bytes()
+    analyze(repo, tmp_path / "two", *cache)
+    assert runs["assess"] == 1
