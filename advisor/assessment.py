@@ -144,6 +144,8 @@ def readiness_sections(analysis: Analysis, partition: dict[str, str],
             "files": {GATE_FILE: gate_toml(inputs, contracts),
                       IMPORTLINTER_FILE: importlinter_ini(inputs, contracts)},
         }
+        if contracts.left_out:
+            rec["contracts"]["left_out"] = list(contracts.left_out)
     return readiness, rec, inputs.judgement.doc()
 
 

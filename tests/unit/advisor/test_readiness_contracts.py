@@ -84,3 +84,28 @@ def test_the_importlinter_file_has_root_packages_and_forbidden_contracts():
     assert section["forbidden_modules"].split() == ["orders", "stock"]
     assert section["allow_indirect_imports"] == "True"
     assert all(parser[s]["type"] == "forbidden" for s in contracts)
+
+
+def test_contracts_over_the_names_budget_are_left_out_and_said_so(monkeypatch):
+    """The forbidden contracts between contexts name contexts x roots modules; past a budget
+    linear in the modules the largest are left out, and both files say which and why."""
+    import advisor.contract_export as export
+
+    full = {k.name for k in propose(inputs(shop()))}
+    assert {"orders does not depend on stock",
+            "billing does not depend on orders, stock"} <= full  # 2 and 3 names
+    monkeypatch.setattr(export, "NAMES_FLOOR", 2)
+    monkeypatch.setattr(export, "NAMES_PER_MODULE", 0)
+    contracts = propose(inputs(shop()))
+    names = {k.name for k in contracts}
+    assert "orders does not depend on stock" in names  # the smallest boundary fits
+    assert not any(n.startswith(("billing does not", "stock does not")) for n in names)
+    assert contracts.left_out == ("billing", "stock")
+    assert "the shared kernel does not depend on any context" in names  # not a context pair
+    gate, ini = gate_toml(inputs(shop()), contracts), importlinter_ini(inputs(shop()), contracts)
+    tomllib.loads(gate)
+    configparser.ConfigParser().read_string(ini)
+    for text, mark in ((gate, "#"), (ini, ";")):
+        assert f"{mark} left out: no 'does not depend on' contract for 2 context(s), " \
+               "billing, stock:" in text
+        assert "more than 2 modules in all" in text
