@@ -9,7 +9,7 @@ from advisor.graph import DependencyGraph, Resolver
 from advisor.modelindex import USER, Key, ModelIndex, ModelInfo
 from analyzers.facts import MODEL_ALIAS, MODEL_APP, MODEL_BASE, MODEL_CLASS, MODEL_TABLE
 from analyzers.support import path_kind
-from analyzers.tablenames import SNAKE, apply_rule
+from analyzers.tablerules import SNAKE, apply_rule
 
 DJANGO, SQLALCHEMY = "django", "sqlalchemy"
 _DECLARATIVE = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})

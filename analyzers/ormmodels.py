@@ -15,7 +15,8 @@ import libcst as cst
 
 from analyzers.collectors import dotted_name as _dotted
 from analyzers.facts import MODEL_ALIAS, MODEL_APP, MODEL_BASE, MODEL_CLASS, MODEL_TABLE
-from analyzers.tablenames import SNAKE, tablename_rule
+from analyzers.tablenames import tablename_rule
+from analyzers.tablerules import SNAKE
 
 RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey",
                        "ParentalManyToManyField", "GenericRelation", "relationship",

@@ -26,23 +26,12 @@ import re
 import libcst as cst
 
 from analyzers.collectors import dotted_name
-
-DYNAMIC = ("dynamic",)
-LOWER = ("meth", "lower", ("arg",))
-# Flask-SQLAlchemy's automatic name: an underscore before each capital that starts a word
-# (``DynamicChallenge`` -> ``dynamic_challenge``, ``HTTPServer`` -> ``http_server``).
-SNAKE = ("meth", "lstrip", ("meth", "lower", (
-    "sub", r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", ("arg",))), ("const", "_"))
+from analyzers.tablerules import DYNAMIC, SNAKE, Unreadable
 
 _METHODS = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip", "replace",
                       "title", "capitalize", "removeprefix", "removesuffix"})
 _SNAKE_NAMES = re.compile(r"snake|underscore|decamel", re.IGNORECASE)
-_NESTED_QUANTIFIER = re.compile(r"\)[*+{]|[*+]\??[*+{]")
 _MAX_DEPTH = 4
-
-
-class _Unreadable(Exception):
-    pass
 
 
 def _literal(node) -> str:
@@ -53,7 +42,7 @@ def _literal(node) -> str:
             value = None
         if isinstance(value, str):
             return value
-    raise _Unreadable
+    raise Unreadable
 
 
 class _Compiler:
@@ -64,15 +53,15 @@ class _Compiler:
         """The rule a function returns, its parameters bound to ``args`` (the first parameter
         of a ``declared_attr`` is the class: ``("cls",)``)."""
         if depth > _MAX_DEPTH:
-            raise _Unreadable
+            raise Unreadable
         params = [p.name.value for p in func.params.params]
         if len(params) != len(args):
-            raise _Unreadable
+            raise Unreadable
         env = dict(zip(params, args))
         body = func.body.body if isinstance(func.body, cst.IndentedBlock) else ()
         for stmt in body:
             if type(stmt) is not cst.SimpleStatementLine:
-                raise _Unreadable
+                raise Unreadable
             for small in stmt.body:
                 if type(small) is cst.Expr and type(small.value) in (
                         cst.SimpleString, cst.ConcatenatedString):
@@ -83,15 +72,15 @@ class _Compiler:
                     continue
                 if type(small) is cst.Return and small.value is not None:
                     return self.expr(small.value, env, depth)
-                raise _Unreadable
-        raise _Unreadable
+                raise Unreadable
+        raise Unreadable
 
     def expr(self, node, env: dict, depth: int) -> tuple:
         t = type(node)
         if t is cst.Name:
             found = env.get(node.value)
             if found is None or found == ("cls",):
-                raise _Unreadable
+                raise Unreadable
             return found
         if t in (cst.SimpleString, cst.ConcatenatedString):
             return ("const", _literal(node))
@@ -99,7 +88,7 @@ class _Compiler:
             if type(node.value) is cst.Name and env.get(node.value.value) == ("cls",) \
                     and node.attr.value in ("__name__", "__qualname__"):
                 return ("arg",)
-            raise _Unreadable
+            raise Unreadable
         if t is cst.BinaryOperation and type(node.operator) is cst.Add:
             return ("concat", self.expr(node.left, env, depth), self.expr(node.right, env, depth))
         if t is cst.FormattedString:
@@ -110,30 +99,30 @@ class _Compiler:
                 elif part.format_spec is None and part.conversion is None:
                     parts.append(self.expr(part.expression, env, depth))
                 else:
-                    raise _Unreadable
+                    raise Unreadable
             return ("concat", *parts)
         if t in (cst.ListComp, cst.GeneratorExp):
             comp = node.for_in
             if comp.inner_for_in is not None or type(comp.target) is not cst.Name \
                     or len(comp.ifs) > 1:
-                raise _Unreadable
+                raise Unreadable
             var = comp.target.value
             inner = dict(env, **{var: ("var", var)})
             cond: tuple = ()
             if comp.ifs:
                 test = comp.ifs[0].test
                 if type(test) is not cst.Name or test.value != var:
-                    raise _Unreadable
+                    raise Unreadable
                 cond = ("var", var)
             return ("map", var, self.expr(node.elt, inner, depth),
                     self.expr(comp.iter, env, depth), cond)
         if t is cst.Call:
             return self.call(node, env, depth)
-        raise _Unreadable
+        raise Unreadable
 
     def call(self, node: cst.Call, env: dict, depth: int) -> tuple:
         if any(a.keyword is not None or a.star for a in node.args):
-            raise _Unreadable
+            raise Unreadable
         args = [a.value for a in node.args]
         func = node.func
         if type(func) is cst.Attribute:
@@ -145,7 +134,7 @@ class _Compiler:
             if chain in ("re", "regex") and method in ("sub", "split", "findall"):
                 want = 3 if method == "sub" else 2
                 if len(args) != want:
-                    raise _Unreadable
+                    raise Unreadable
                 literals = [_literal(a) for a in args[:-1]]
                 return (method, *literals, self.expr(args[-1], env, depth))
             if chain == "str" and method in _METHODS and args:
@@ -156,14 +145,14 @@ class _Compiler:
                         *(("const", _literal(a)) for a in args))
             if chain is not None and len(args) == 1 and _SNAKE_NAMES.search(method):
                 return _with_arg(SNAKE, self.expr(args[0], env, depth))
-            raise _Unreadable
+            raise Unreadable
         if type(func) is cst.Name:
             helper = self.functions.get(func.value)
             if helper is not None:
                 return self.function(helper, [self.expr(a, env, depth) for a in args], depth + 1)
             if len(args) == 1 and _SNAKE_NAMES.search(func.value):
                 return _with_arg(SNAKE, self.expr(args[0], env, depth))
-        raise _Unreadable
+        raise Unreadable
 
 
 def _with_arg(rule: tuple, arg: tuple) -> tuple:
@@ -180,76 +169,5 @@ def tablename_rule(func: cst.FunctionDef, module: cst.Module | None) -> tuple:
         functions = {s.name.value: s for s in module.body if type(s) is cst.FunctionDef}
     try:
         return _Compiler(functions).function(func, [("cls",)], 0)
-    except (_Unreadable, RecursionError):
+    except (Unreadable, RecursionError):
         return DYNAMIC
-
-
-# --- evaluation -----------------------------------------------------------------------------
-def _regex(pattern: str) -> re.Pattern:
-    if len(pattern) > 200 or _NESTED_QUANTIFIER.search(pattern):
-        raise _Unreadable
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise _Unreadable from exc
-
-
-def _eval(rule: tuple, name: str, env: dict):
-    op = rule[0]
-    if op == "arg":
-        return name
-    if op == "const":
-        return rule[1]
-    if op == "var":
-        return env[rule[1]]
-    if op == "meth":
-        target = _eval(rule[2], name, env)
-        args = [_eval(a, name, env) for a in rule[3:]]
-        if not isinstance(target, str) or not all(isinstance(a, str) for a in args):
-            raise _Unreadable
-        return getattr(target, rule[1])(*args)
-    if op == "join":
-        items = _eval(rule[2], name, env)
-        if not isinstance(items, list):
-            raise _Unreadable
-        return rule[1].join(items)
-    if op in ("sub", "split", "findall"):
-        target = _eval(rule[-1], name, env)
-        if not isinstance(target, str):
-            raise _Unreadable
-        regex = _regex(rule[1])
-        if op == "sub":
-            return regex.sub(rule[2], target)
-        found = regex.split(target) if op == "split" else regex.findall(target)
-        if not all(isinstance(x, str) for x in found):
-            raise _Unreadable
-        return found
-    if op == "concat":
-        parts = [_eval(p, name, env) for p in rule[1:]]
-        if not all(isinstance(p, str) for p in parts):
-            raise _Unreadable
-        return "".join(parts)
-    if op == "map":
-        _, var, element, source, cond = rule
-        items = _eval(source, name, env)
-        if isinstance(items, str):
-            items = list(items)
-        out = []
-        for item in items:
-            inner = dict(env, **{var: item})
-            if cond and not _eval(cond, name, inner):
-                continue
-            out.append(_eval(element, name, inner))
-        return out
-    raise _Unreadable
-
-
-def apply_rule(rule: tuple, name: str) -> str | None:
-    """The table name ``rule`` gives the class ``name``; None if it cannot be computed."""
-    if not rule or rule == DYNAMIC or len(name) > 200:
-        return None
-    try:
-        value = _eval(rule, name, {})
-    except (_Unreadable, KeyError, IndexError, TypeError, ValueError, re.error, RecursionError):
-        return None
-    return value if isinstance(value, str) and value else None

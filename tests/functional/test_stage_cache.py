@@ -235,3 +235,17 @@ def test_a_run_whose_map_leaves_contexts_out_by_design_is_kept(repo, tmp_path, r
     assert b"not drawn: " in (tmp_path / "one" / "report.html").read_bytes()
     analyze(repo, tmp_path / "two", *cache)
     assert runs["assess"] == 1
+
+
+def test_a_cold_run_leaves_the_parser_to_the_workers(tmp_path):
+    """The parent of a cold run never loads libcst (0.3 s on each run, at the start, before a
+    single file is parsed): only the parser workers do, and the facts they send are plain."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from advisor.cli import main; "
+            "rc = main(['analyze', sys.argv[1], '-o', sys.argv[2], '--no-cache', '-q']); "
+            "print(rc, 'libcst' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.stdout.splitlines()[-1] == "0 False", proc.stderr

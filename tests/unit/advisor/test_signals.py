@@ -400,7 +400,8 @@ def test_models_of_apps_the_settings_do_not_install_own_no_table(tmp_path):
 def test_declared_attr_rules_read_statically():
     import libcst as cst
 
-    from analyzers.tablenames import DYNAMIC, apply_rule, tablename_rule
+    from analyzers.tablenames import tablename_rule
+    from analyzers.tablerules import DYNAMIC, apply_rule
 
     module = cst.parse_module(textwrap.dedent("""\
         import re
