@@ -150,6 +150,7 @@ def _serve(conn: Connection, parent: int, limit_mb: int) -> None:
     import analyzers.pyparse  # noqa: F401 - load the parser before the clock starts
 
     parse_one("x = 1\n")  # loads the native parser too: mapped before the memory limit is set
+    gc.freeze()  # what is loaded stays: the collections below then scan only new objects
     _limit_mb = _limit_memory(limit_mb)
     # From here on, the parent reports every failure in one line: what the native parser
     # prints as it aborts ("memory allocation of 248 bytes failed", a backtrace) is noise, and
