@@ -78,6 +78,7 @@ def assess_path(path: str, config_path: str | None = None, *, file_names: dict[s
             kept.store(analysis, assessed)
         return assessed
     finally:
+        started.snapshot.release()  # parsers started ahead, if the run was reused (or failed)
         if kept is not None:
             kept.close()
 

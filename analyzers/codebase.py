@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from analyzers.cache import DATABASE as FACTS_DATABASE
 from analyzers.cache import FactsCache, default_cache_dir
 from analyzers.discovery import Discovery, discover
 from analyzers.encoding import decode as decode_facts
@@ -15,7 +16,7 @@ from analyzers.facts import CodebaseFacts, ModuleFacts, ParsedSource, SkippedFil
 from analyzers.naming import assign_names
 from analyzers.source import DEFAULT_MAX_FILE_BYTES, Inside, Rejected, decode
 from analyzers.treewalk import is_within
-from analyzers.workers import default_jobs, parse_many
+from analyzers.workers import Parsers, default_jobs, parse_many
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -79,6 +80,13 @@ class Snapshot:
     found: Discovery
     sources: list[tuple[str, str, str]]  # (path, sha256 of the bytes, text), largest first
     skipped: list[SkippedFile]  # the discovery's and the files that could not be read
+    workers: Parsers | None = None  # parsers started while reading, when nothing is cached
+
+    def release(self) -> None:
+        """Stop the parsers started ahead, if the snapshot will not be parsed."""
+        if self.workers is not None:
+            self.workers.stop()
+            self.workers = None
 
     def digest(self, options: ScanOptions) -> str:
         """What the facts are a function of: the root, the options that shape the scan, the
@@ -104,15 +112,37 @@ def read_tree(root: str, options: ScanOptions = ScanOptions()) -> Snapshot:
     found = discover(real_root, options.include, options.exclude, options.default_excludes)
     skipped = list(found.skipped)
     sources = []
-    with Inside(real_root, keep_folders=_KEPT_FOLDERS) as inside:
-        for entry in _largest_first(found.files):
-            try:
-                source = decode(inside.read(entry.real_path, options.max_file_bytes, TOO_BIG))
-            except Rejected as exc:
-                skipped.append(SkippedFile(entry.path, str(exc)))
-                continue
-            sources.append((entry.path, source.sha256, source.text))
-    return Snapshot(real_root, found, sources, skipped)
+    # with no cache to hit, every file will be parsed: the parsers load while the files are
+    # read (started before any folder of the tree is open, so they hold none)
+    workers = Parsers(_jobs(options, len(found.files))) \
+        if found.files and not _cache_exists(options) else None
+    try:
+        with Inside(real_root, keep_folders=_KEPT_FOLDERS) as inside:
+            for entry in _largest_first(found.files):
+                try:
+                    source = decode(inside.read(entry.real_path, options.max_file_bytes,
+                                                TOO_BIG))
+                except Rejected as exc:
+                    skipped.append(SkippedFile(entry.path, str(exc)))
+                    continue
+                sources.append((entry.path, source.sha256, source.text))
+    except BaseException:
+        if workers is not None:
+            workers.stop()
+        raise
+    return Snapshot(real_root, found, sources, skipped, workers)
+
+
+def _cache_exists(options: ScanOptions) -> bool:
+    """Whether a facts cache may answer for some files (if not, all are parsed)."""
+    directory = options.cache_dir or default_cache_dir()
+    return options.use_cache and os.path.exists(os.path.join(directory, FACTS_DATABASE))
+
+
+def _jobs(options: ScanOptions, files: int) -> int:
+    # more workers than cores or files only costs memory (a repository's "jobs = 100000"
+    # started 100,000 of them)
+    return min(options.jobs or default_jobs(), default_jobs(), max(1, files))
 
 
 def collect(root: str, options: ScanOptions = ScanOptions(),
@@ -197,10 +227,13 @@ def parse_tree(snapshot: Snapshot, options: ScanOptions = ScanOptions(),
         progress("parsing", counts["read"] if counts["read"] < total else len(fresh),
                  total if counts["read"] < total else counts["sent"])
 
-    # more workers than cores or files only costs memory (a repository's "jobs = 100000"
-    # started 100,000 of them)
-    jobs = min(options.jobs or default_jobs(), default_jobs(), max(1, total))
-    parse_many(tasks(), jobs, options.parse_timeout_s, on_result)
+    started, snapshot.workers = snapshot.workers, None
+    try:
+        parse_many(tasks(), _jobs(options, total), options.parse_timeout_s, on_result,
+                   started=started)
+    finally:
+        if started is not None:
+            started.stop()  # any not taken (parse_many takes and ends them all)
     if cache is not None:
         if cache.damaged:
             cache_problem.append(f"{cache.damaged} damaged entr"

@@ -232,12 +232,38 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+class Parsers:
+    """Parser workers started before there is a task for them: they load the parser while the
+    caller still reads the files (about a second on two cores, when every file is to be
+    parsed). Hand them to ``parse_many``, or ``stop`` them."""
+
+    def __init__(self, jobs: int, memory_limit_mb: int | None = None) -> None:
+        self.jobs = max(1, min(jobs, max_jobs()))
+        self.limit_mb = memory_limit_mb or default_memory_limit_mb(self.jobs)
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(self.jobs):
+                self._workers.append(_Worker(_context(), self.limit_mb))
+        except BaseException:
+            self.stop()
+            raise
+
+    def take(self) -> list[_Worker]:
+        taken, self._workers = self._workers, []
+        return taken
+
+    def stop(self) -> None:
+        for worker in self.take():
+            worker.stop(kill=True)
+
+
 def parse_many(
     tasks: Iterable[Task],
     jobs: int,
     timeout: float,
     on_result: Callable[[str, Result], None],
     memory_limit_mb: int | None = None,
+    started: Parsers | None = None,
 ) -> None:
     """Parse every task; ``on_result(key, result)`` is called once per task, in completion order.
 
@@ -247,10 +273,14 @@ def parse_many(
     tasks. Workers load the parser themselves: the calling process never imports libcst. Each
     worker may use ``memory_limit_mb`` (default: ``default_memory_limit_mb``) beyond its size
     once the parser is loaded; a file that needs more is skipped, its reason says so.
+    ``started``: workers started ahead (``Parsers``), used first; stopped if there is nothing
+    to parse.
     """
     pending = iter(tasks)
     first = next(pending, None)
     if first is None:
+        if started is not None:
+            started.stop()
         return
     jobs = max(1, min(jobs, max_jobs()))
     limit_mb = memory_limit_mb or default_memory_limit_mb(jobs)
@@ -276,6 +306,9 @@ def parse_many(
     starting: list[_Worker] = []
     idle: list[_Worker] = []
     busy: list[_Worker] = []
+    if started is not None:
+        workers += started.take()
+        starting += workers
     try:
         while True:
             while idle and (queued or not exhausted):

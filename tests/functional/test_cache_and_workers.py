@@ -95,3 +95,35 @@ def test_the_memory_limit_per_worker_shrinks_with_more_jobs_down_to_a_floor():
     limits = [workers.default_memory_limit_mb(jobs) for jobs in (1, 2, 8, 64, 10**6)]
     assert limits == sorted(limits, reverse=True)
     assert limits[0] <= 2048 and limits[-1] == 768
+
+
+def test_with_nothing_cached_the_parsers_start_while_the_files_are_read(tree, tmp_path,
+                                                                        monkeypatch):
+    """No cache to hit: the parsers load while the tree is read, and the parse uses those
+    (none started after); a snapshot not parsed stops them; a cache that exists starts none
+    ahead (a warm run may parse nothing)."""
+    from analyzers.codebase import parse_tree, read_tree
+
+    started = []
+
+    class Counted(workers._Worker):
+        def __init__(self, *args, **kwargs):
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "_Worker", Counted)
+    root = tree({f"m{i}.py": f"X = {i}\n" for i in range(6)})
+    cold = ScanOptions(use_cache=False, jobs=2)
+    snapshot = read_tree(str(root), cold)
+    ahead = list(started)
+    assert len(ahead) == 2 and snapshot.workers is not None
+    facts = parse_tree(snapshot, cold)
+    assert len(facts.modules) == 6 and started == ahead  # the parse used the ones ahead
+    assert not any(w.process.is_alive() for w in started)
+    snapshot = read_tree(str(root), cold)
+    snapshot.release()
+    assert snapshot.workers is None and not any(w.process.is_alive() for w in started)
+    cached = ScanOptions(cache_dir=str(tmp_path / "cache"), jobs=2)
+    collect(str(root), cached)  # creates the cache
+    started.clear()
+    assert read_tree(str(root), cached).workers is None and started == []
