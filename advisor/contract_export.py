@@ -133,12 +133,38 @@ def _first_index(roots: tuple[str, ...]) -> dict[str, int]:
     return {r: i for i, r in reversed(tuple(enumerate(roots)))}
 
 
-def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken) -> Contract:
-    """Count the imports breaking ``contract``; those from tests and migrations become
-    ``ignore_imports`` entries (the gate and import-linter check application code only)."""
+class _Imports:
+    """The import edges by source and by target module, indexed once per proposal: a contract
+    then looks only at the edges that start (or end) inside its roots, not at every edge."""
+
+    def __init__(self, inp: Inputs) -> None:
+        self.by_source: dict[str, list] = {}
+        self.by_target: dict[str, list] = {}
+        for e in inp.graph.edges:
+            if _imports(e):
+                self.by_source.setdefault(e.source, []).append(e)
+                self.by_target.setdefault(e.target, []).append(e)
+
+    @staticmethod
+    def _inside(index: dict[str, list], roots) -> list:
+        where = set(roots)
+        return [e for module, edges in index.items()
+                if not where.isdisjoint(_prefixes(module)) for e in edges]
+
+    def from_inside(self, roots) -> list:
+        return self._inside(self.by_source, roots)
+
+    def into(self, roots) -> list:
+        return self._inside(self.by_target, roots)
+
+
+def _split(inp: Inputs, labels: dict[str, set], contract: Contract, broken, edges) -> Contract:
+    """Count the imports among ``edges`` breaking ``contract``; those from tests and
+    migrations become ``ignore_imports`` entries (the gate and import-linter check
+    application code only)."""
     app, ignore = 0, set()
-    for e in inp.graph.edges:
-        if not _imports(e) or not broken(e):
+    for e in edges:
+        if not broken(e):
             continue
         if _support(inp, e.source):
             target = _owner(e.target, contract.target) or e.target
@@ -174,6 +200,7 @@ def propose(inp: Inputs) -> Proposal:
         banned = [d for d in banned if roots[d]]
         if banned and roots[c]:
             wanted[c] = banned
+    imports = _Imports(inp)
     contracts = Proposal()
     contracts.budget = NAMES_FLOOR + NAMES_PER_MODULE * len(inp.graph.modules)
     kept = _within_budget({c: len(roots[c]) + sum(len(roots[d]) for d in banned)
@@ -186,14 +213,15 @@ def propose(inp: Inputs) -> Proposal:
                      tuple(r for d in banned for r in roots[d]),
                      guidance=f"{c} must not reach into {', '.join(banned)}: publish an event "
                               "or depend the other way round, through the owner's public API.")
-        contracts.append(_split(inp, labels, k, _between(k.source, k.target)))
+        contracts.append(_split(inp, labels, k, _between(k.source, k.target),
+                                imports.from_inside(k.source)))
     packages = {n for n, m in inp.graph.modules.items() if m.is_package}
     for c in inp.contexts:
         if len(roots[c]) != 1 or roots[c][0] not in packages:
             continue
         root = roots[c][0]
-        used = {e.target for e in inp.graph.edges if _imports(e) and _inside(e.target, root)
-                and not _inside(e.source, root) and not _support(inp, e.source)}
+        used = {e.target for e in imports.into((root,))
+                if not _inside(e.source, root) and not _support(inp, e.source)}
         interface = tuple(sorted("__init__" if t == root else t[len(root) + 1:] for t in used))
         if not interface:
             continue
@@ -202,7 +230,8 @@ def propose(inp: Inputs) -> Proposal:
                      target=(root,), interface=interface,
                      guidance=f"Use {c} through its public modules; add what you need there.")
         contracts.append(_split(inp, labels, k, lambda e, root=root, public=public: _inside(
-            e.target, root) and not _inside(e.source, root) and e.target not in public))
+            e.target, root) and not _inside(e.source, root) and e.target not in public,
+            imports.into((root,))))
     targets = tuple(r for c in inp.contexts for r in roots[c])
     kernel = sorted({e.target for e in inp.graph.edges if _static(e)
                      and inp.partition.get(e.target) is None
@@ -214,7 +243,8 @@ def propose(inp: Inputs) -> Proposal:
                      tuple(kernel), targets,
                      guidance="Kernel code serves every context; move code that needs a "
                               "context into that context.")
-        contracts.append(_split(inp, labels, k, _between(k.source, k.target)))
+        contracts.append(_split(inp, labels, k, _between(k.source, k.target),
+                                imports.from_inside(k.source)))
     return contracts
 
 

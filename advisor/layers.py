@@ -54,21 +54,33 @@ def same_stem(a: str, b: str) -> bool:
 
 
 def _canonical(stems: Collection[str]) -> dict[str, str]:
-    """stem -> representative of its group (union of ``same_stem`` pairs)."""
+    """stem -> representative of its group (the connected groups of ``same_stem`` pairs), the
+    group's first stem in name order. Linear in the stems, not one test per pair (a layer-free
+    tree of 5,000 distinct module names made 12.5 million): ``same_stem`` holds exactly for
+    stems with the same root, or with the same first MIN_PREFIX letters, so joining each stem
+    to the first one met of its root and of its prefix joins the same groups."""
     parent = {s: s for s in stems}
 
     def find(s: str) -> str:
         while parent[s] != s:
-            s = parent[s]
+            parent[s] = s = parent[parent[s]]
         return s
 
-    ordered = sorted(stems)
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            if same_stem(a, b):
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+    def join(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first: dict[tuple[str, str], str] = {}
+    for s in sorted(stems):
+        keys = [("root", _root(s))]
+        if len(s) >= MIN_PREFIX:
+            keys.append(("prefix", s[:MIN_PREFIX]))
+        for key in keys:
+            if key in first:
+                join(first[key], s)
+            else:
+                first[key] = s
     return {s: find(s) for s in stems}
 
 

@@ -27,6 +27,7 @@ Attribution of a support module, in order:
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 
@@ -51,8 +52,21 @@ def _named_fixture(module) -> bool:
     return stem in _FIXTURE_STEMS or stem.endswith(tuple("_" + s for s in _FIXTURE_STEMS))
 
 
+_last: tuple[weakref.ref, dict[str, str]] | None = None  # the graph asked last, its answer
+
+
 def support_modules(graph: DependencyGraph) -> dict[str, str]:
-    """module -> support kind (``analyzers.support.KINDS``), for the support modules only."""
+    """module -> support kind (``analyzers.support.KINDS``), for the support modules only.
+    Computed once per graph (the data model, the signals and data ownership each ask)."""
+    global _last
+    if _last is not None and _last[0]() is graph:
+        return dict(_last[1])
+    kinds = _support_modules(graph)
+    _last = (weakref.ref(graph), kinds)
+    return dict(kinds)
+
+
+def _support_modules(graph: DependencyGraph) -> dict[str, str]:
     kinds = {n: k for n, m in graph.modules.items() if (k := support_kind(m.path, m.source))}
     importers: dict[str, set[str]] = defaultdict(set)
     for e in graph.edges:

@@ -317,6 +317,34 @@ def layered() -> CodebaseFacts:
     return CodebaseFacts(root="/r", modules=tuple(modules))
 
 
+def test_stems_group_as_the_pairwise_rule_groups_them():
+    """``_canonical`` joins stems in linear time; its groups are those of ``same_stem``
+    applied to every pair (each group named by its first stem)."""
+    import random
+
+    from advisor.layers import _canonical
+
+    def pairwise(stems):
+        group = {s: s for s in stems}
+        ordered = sorted(stems)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if same_stem(a, b) and group[a] != group[b]:
+                    old, new = max(group[a], group[b]), min(group[a], group[b])
+                    group = {s: new if g == old else g for s, g in group.items()}
+        return group
+
+    words = ["order", "orders", "ordering", "product", "productvariant", "account", "pay",
+             "payment", "payments", "ship", "shipping", "shipment", "giftcard", "abcdef"]
+    endings = ["", "s", "es", "ing", "er", "ment", "ion", "ions", "_utils"]
+    rnd = random.Random(5)
+    for _ in range(200):
+        stems = {rnd.choice(words) + rnd.choice(endings) for _ in range(rnd.randint(1, 30))}
+        stems |= {"".join(rnd.choice("abdeo") for _ in range(rnd.randint(1, 8)))
+                  for _ in range(rnd.randint(0, 20))}
+        assert _canonical(stems) == pairwise(stems), sorted(stems)
+
+
 def test_same_stem_is_conservative():
     assert same_stem("invoices", "invoicing") and same_stem("deal", "deals")
     assert same_stem("address", "addresses")
