@@ -243,3 +243,30 @@ def test_decorator_and_base_uses_get_their_own_lines():
     """
     refs = [(r.line, r.name, r.kind) for r in parse(src).references]
     assert refs == [(2, "admin.register", "call"), (3, "admin.ModelAdmin", "inheritance")]
+
+
+def test_parsing_skips_node_validation_for_that_call_only_and_the_facts_are_the_same():
+    """``parse_source`` builds the tree without libcst's per-node checks (a parser-built tree
+    passes them); the facts equal those of a validated parse, and a hand-built node is still
+    checked afterwards, as it was before."""
+    import marshal
+
+    import analyzers.pyparse as pyparse
+    from analyzers.encoding import encode
+
+    here = Path(__file__).resolve().parents[3]
+    files = sorted((here / "samples").rglob("*.py"))[:150] + sorted(
+        (here / "analyzers").glob("*.py"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = marshal.dumps(encode(pyparse.parse_source(text)))
+        original = pyparse.parse_tree_unvalidated
+        pyparse.parse_tree_unvalidated = cst.parse_module
+        try:
+            checked = marshal.dumps(encode(pyparse.parse_source(text)))
+        finally:
+            pyparse.parse_tree_unvalidated = original
+        assert fast == checked, path
+    with pytest.raises(cst.CSTValidationError):  # validation is back on
+        cst.Name("not a name")
+    assert "__post_init__" in cst.CSTNode.__dict__
