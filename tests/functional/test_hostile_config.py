@@ -176,19 +176,21 @@ def test_jobs_are_capped_by_cores_and_files(tree, monkeypatch):
     import analyzers.codebase
     from analyzers.workers import default_jobs
 
-    started = []
     real = analyzers.codebase.parse_many
 
-    def recording(tasks, jobs, *args):
-        started.append(jobs)
-        assert jobs <= default_jobs(), f"{jobs} workers would start"
-        return real(tasks, jobs, *args)
+    def recording(tasks, jobs, *args, started=None, **kwargs):
+        ahead = started.jobs if started is not None else 0  # the workers started while reading
+        record.append((jobs, ahead))
+        assert max(jobs, ahead) <= default_jobs(), f"{max(jobs, ahead)} workers would start"
+        return real(tasks, jobs, *args, started=started, **kwargs)
 
+    record = []
     monkeypatch.setattr(analyzers.codebase, "parse_many", recording)
     root = tree({"a.py": "import b\n", "b.py": "", "c.py": ""})
     facts = collect(str(root), ScanOptions(jobs=200, use_cache=False))
     assert len(facts.modules) == 3
-    assert started == [min(3, default_jobs())]  # was 200 workers (199 processes, +2.1 GB)
+    # was 200 workers (199 processes, +2.1 GB); nothing cached, so they start while reading
+    assert record == [(min(3, default_jobs()), min(3, default_jobs()))]
 
 
 def test_repository_may_only_lower_the_limits(tree, capsys):
