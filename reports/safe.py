@@ -134,8 +134,8 @@ def _indented(value: Any) -> str:
             for v in o:
                 put(separator)
                 separator = "," + inner
-                tv = type(v)
-                if tv is str:
+                tv = type(v)  # the same inline scalars as for a dict's values (a shared
+                if tv is str:  # helper, or one loop for both, measured 45% slower)
                     put(_string(v))
                 elif tv is int:
                     put(int.__repr__(v))
