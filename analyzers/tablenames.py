@@ -1,6 +1,7 @@
 """Table-name rules read statically: what a SQLAlchemy ``declared_attr`` ``__tablename__``
-computes from the class name, as a small expression tree that ``apply_rule`` evaluates for each
-mapped subclass (the subclasses live in other modules, so the rule travels as a fact).
+computes from the class name, as a small expression tree that ``analyzers.tablerules.apply_rule``
+evaluates for each mapped subclass (the subclasses live in other modules, so the rule travels
+as a fact).
 
 Read: ``cls.__name__`` and string literals; string methods (``lower``, ``upper``, ``strip``,
 ``replace``...); ``"sep".join(...)``; ``re.sub`` / ``re.split`` / ``re.findall`` with literal
