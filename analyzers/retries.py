@@ -25,6 +25,7 @@ function loops), nor going round again after a write conflict (``WatchError``,
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from analyzers.filetree import Evidence, _hits
 from analyzers.pytext import block, capped, enclosing, indent, line_at, name_before, region
@@ -170,12 +171,22 @@ def _failure_path(lines: list[str], at: int, top: int) -> str | None:
     return None
 
 
-def _calls(text: str, name: str) -> int:
-    """How often ``name(``, ``name.delay(`` or ``name.apply_async(`` occurs, its own ``def``
-    included; also inside longer names (``xname(``): a bound for a quick skip, counted by
-    ``str.count`` (a regex over every call of every file cost a third of the operations
-    stage)."""
-    return sum(text.count(name + tail) for tail in ("(", ".delay(", ".apply_async("))
+# (?<!\w): a match starts at a word's start only (the same matches; without it every inner
+# position of a long word is tried again, quadratic in the word's length)
+_CALLED = re.compile(r"(?<!\w)(\w+)(?:\.(?:delay|apply_async))?\(")
+_COUNTED_CHARS = 2_000_000  # str.count per def up to this many characters scanned in all
+
+
+def _call_counter(text: str, defs: int):
+    """``name -> how often name(, name.delay( or name.apply_async( occurs``, its own def
+    included: a bound for skipping the functions that never call themselves (every call the
+    rerun rule reads is among them). ``str.count`` per function for most files (counting
+    every call of every file with a regex cost a third of the operations stage); that one
+    regex pass where a count per function would scan more than ``_COUNTED_CHARS`` (a big
+    file with many functions)."""
+    if defs * len(text) > _COUNTED_CHARS:
+        return Counter(_CALLED.findall(text)).__getitem__
+    return lambda name: sum(text.count(name + tail) for tail in ("(", ".delay(", ".apply_async("))
 
 
 def _reruns(text: str, lines: list[str]) -> list[tuple[int, str]]:
@@ -184,10 +195,12 @@ def _reruns(text: str, lines: list[str]) -> list[tuple[int, str]]:
     (``fetch_cert.delay(id)``, ``.apply_async``) from an ``except`` handler or from a branch
     that counts attempts (``if cert.attempts > MAX: ... else: fetch_cert.delay(id)``)."""
     found, top, pos = [], 0, 0
-    for m in capped(_DEF.finditer(text), 200):
+    defs = list(capped(_DEF.finditer(text), 200))
+    called = _call_counter(text, len(defs))
+    for m in defs:
         name = m.group(2)
         top, pos = top + text.count("\n", pos, m.start()), m.start()
-        if _calls(text, name) < 2:  # its own def and at least one call
+        if called(name) < 2:  # its own def and at least one call
             continue
         again = None  # compiled at the first line naming it: most functions never call themselves
         first = line_at(text, m.end() + len(region(text, m.end() - 1)))  # below the signature

@@ -377,3 +377,20 @@ def test_hand_written_circuit_breakers(tmp_path: Path) -> None:
     assert where(detect_resilience(t), {"circuit_breaker"}) == {
         "app/webhook/circuit_breaker/storage.py:4", "app/webhook/board.py:1",
         "app/webhook/transport.py:1", "app/models.py:2"}
+
+
+def test_reruns_are_found_the_same_in_a_file_too_big_to_count_calls_per_function() -> None:
+    """Functions that never call themselves are skipped by a count of their calls: str.count
+    per function in most files, one regex pass over a big file with many functions. Both
+    skip the same functions: the rerun found is the same, at the same line."""
+    from analyzers import retries
+
+    rerun = ("def fetch(url, tries=0):\n    try:\n        return get(url)\n"
+             "    except OSError:\n        if tries < 3:\n            fetch(url, tries + 1)\n")
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(150))
+    small = retries.retries("app/a.py", rerun)
+    big_text = rerun + "\n\n" + filler + "# " + "x" * 20_000 + "\n"
+    assert 151 * len(big_text) > retries._COUNTED_CHARS  # the regex pass is taken
+    big = retries.retries("app/b.py", big_text)
+    assert [(e.line, e.detail) for e in small] == [(e.line, e.detail) for e in big]
+    assert [e.line for e in big] == [6]
