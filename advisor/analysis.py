@@ -182,9 +182,11 @@ def start_analysis(path: str, config_path: str | None = None, *, use_cache: bool
                    cache_dir: str | None = None, jobs: int | None = None,
                    max_file_size_kb: float | None = None, parse_timeout_s: float | None = None,
                    progress: Progress | None = None, repository_facts: bool = False,
-                   use_git: bool = True, timings: StageTimes | None = None) -> Started:
+                   use_git: bool = True, timings: StageTimes | None = None,
+                   output_dir: str | None = None) -> Started:
     """Settings, the background readers and the read of every Python file (see
-    ``analyze_path``)."""
+    ``analyze_path``). ``output_dir``: where the reports go, left out of the operations
+    evidence when it lies inside the root."""
     root = check_root(path)
     config = load_settings(root, config_path)  # a bad key fails now, not after the parse
     scan = config.scan
@@ -206,7 +208,8 @@ def start_analysis(path: str, config_path: str | None = None, *, use_cache: bool
             COMMAND_LINE_MAX_PARSE_TIMEOUT_S))
     timings = timings or StageTimes()
     results_dir = _results_dir(root, scan)
-    background = _background(root, repository_facts, use_git, results_dir)
+    background = _background(root, repository_facts, use_git, results_dir,
+                             (output_dir,) if output_dir else ())
     with timings.stage("parse"):
         snapshot = read_tree(root, scan)
     return Started(path, root, replace(config, scan=scan), scan, snapshot, timings,
@@ -264,7 +267,8 @@ def read_history(root: str, results_dir: str | None) -> HistoryFacts:
         return collect_history(root, cache=HistoryCache(results) if results else None)
 
 
-def read_operations(root: str, results_dir: str | None) -> OperationsFacts:
+def read_operations(root: str, results_dir: str | None,
+                    skip: tuple[str, ...] = ()) -> OperationsFacts:
     """``collect_operations``, its result kept in the cache at ``results_dir`` (None: no
     cache) and used again while the files it read are unchanged."""
     from analyzers.cache import results_in
@@ -274,11 +278,11 @@ def read_operations(root: str, results_dir: str | None) -> OperationsFacts:
 
     with results_in(results_dir) as results:
         cache = OperationsCache(results, root, MAX_FILES, MAX_FILE_BYTES) if results else None
-        return collect_operations(root, cache=cache)
+        return collect_operations(root, cache=cache, skip=skip)
 
 
-def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None
-                ) -> dict[str, _Background] | None:
+def _background(root: str, repository_facts: bool, use_git: bool, results_dir: str | None,
+                skip: tuple[str, ...] = ()) -> dict[str, _Background] | None:
     """The repository facts beyond code, each read in its own thread while the workers parse
     (modules imported here, before any worker forks)."""
     if not repository_facts:
@@ -290,7 +294,7 @@ def _background(root: str, repository_facts: bool, use_git: bool, results_dir: s
     import analyzers.operations_cache  # noqa: F401
 
     threads = {"history": _Background((read_history, root, results_dir))} if use_git else {}
-    threads["operations"] = _Background((read_operations, root, results_dir))
+    threads["operations"] = _Background((read_operations, root, results_dir, skip))
     return threads
 
 

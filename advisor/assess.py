@@ -54,16 +54,18 @@ def assess_path(path: str, config_path: str | None = None, *, file_names: dict[s
                 use_cache: bool = True, cache_dir: str | None = None, jobs: int | None = None,
                 max_file_size_kb: float | None = None, parse_timeout_s: float | None = None,
                 progress: Progress | None = None, use_git: bool = True,
-                timings: StageTimes | None = None) -> Assessed:
+                timings: StageTimes | None = None, output_dir: str | None = None) -> Assessed:
     """The assessment of the code base at ``path``, rendered: ``file_names`` maps each of
-    ``FORMATS`` to its file name. Options as ``advisor.analysis.analyze_path``."""
+    ``FORMATS`` to its file name. Options as ``advisor.analysis.analyze_path``; ``output_dir``:
+    where the outputs will be written, never read as evidence."""
     from advisor.outputs import generated_at
 
     timings = timings or StageTimes()
     started = start_analysis(path, config_path, use_cache=use_cache, cache_dir=cache_dir,
                              jobs=jobs, max_file_size_kb=max_file_size_kb,
                              parse_timeout_s=parse_timeout_s, progress=progress,
-                             repository_facts=True, use_git=use_git, timings=timings)
+                             repository_facts=True, use_git=use_git, timings=timings,
+                             output_dir=output_dir)
     date_mark = None if generated_at() is None else f"DATE{secrets.token_hex(12)}"
     kept = _RunCache.open(started, use_git, file_names) if started.results_dir else None
     try:

@@ -35,8 +35,10 @@ class FileTree:
     path the walk reaches it by); text read on demand, at most ``max_bytes`` a file."""
 
     def __init__(self, root: str, *, max_files: int = MAX_FILES,
-                 max_bytes: int = MAX_FILE_BYTES) -> None:
+                 max_bytes: int = MAX_FILE_BYTES, skip: tuple[str, ...] = ()) -> None:
         self.root = os.path.realpath(root)
+        # folders not listed, by real path: where this run writes its reports
+        self._skip = frozenset(os.path.realpath(p) for p in skip)
         self.max_bytes = max_bytes
         self.skipped: list[SkippedFile] = []
         self.truncated = False
@@ -70,7 +72,7 @@ class FileTree:
                     self.skipped.append(SkippedFile(
                         rel, "symlink to a location outside the analysed root; not read"))
                 elif os.path.isdir(real):
-                    if not _skip_dir(entry.name, real):
+                    if not _skip_dir(entry.name, real) and real not in self._skip:
                         (links if is_link else subdirs).append((rel, real))
                 elif os.path.isfile(real) and real not in listed:  # a file once, by real path
                     if len(self._real) >= max_files:

@@ -5,7 +5,8 @@ Everything is static and cheap: file names, regular expressions over text, ``tom
 ``configparser`` for declarations. Nothing is imported or executed (``setup.py`` is never run).
 Files are listed once by ``FileTree``, which never leaves the root (links whose real path lies
 outside are recorded as skipped and never read), skips ``.git``, ``node_modules``, virtualenvs
-(directories holding ``pyvenv.cfg``), this tool's own ``advisor-report`` folder and hidden
+(directories holding ``pyvenv.cfg``), this tool's own ``advisor-report`` folder (and the folder
+a run writes to, whatever its name) and hidden
 directories except ``.github``, ``.gitlab``,
 ``.circleci`` and container folders (``.devcontainer``), and caps the number of files and the
 size of each file read. The detectors live in ``analyzers.delivery`` (CI, deploys,
@@ -169,11 +170,13 @@ def detect_boundaries(tree: FileTree) -> tuple[Evidence, ...]:
 
 # --- all together --------------------------------------------------------------------------------
 def collect_operations(root: str, *, max_files: int = MAX_FILES,
-                       max_file_bytes: int = MAX_FILE_BYTES, cache=None) -> OperationsFacts:
+                       max_file_bytes: int = MAX_FILE_BYTES, cache=None,
+                       skip: tuple[str, ...] = ()) -> OperationsFacts:
     """All operations evidence for the repository at ``root``. ``cache``: an
     ``analyzers.operations_cache.OperationsCache``, whose result is used if the tree still
-    reads as it did for it."""
-    tree = FileTree(root, max_files=max_files, max_bytes=max_file_bytes)
+    reads as it did for it. ``skip``: folders not read (this run's output folder: its
+    reports are no evidence, and would make every next run's listing differ)."""
+    tree = FileTree(root, max_files=max_files, max_bytes=max_file_bytes, skip=skip)
     if cache is not None and (known := cache.load(tree)) is not None:
         return known
     facts = _detect(tree, max_files)

@@ -100,7 +100,7 @@ def analyze(path, outdir, no_git, config_path, no_cache, cache_dir, jobs, quiet,
                                cache_dir=cache_dir, jobs=jobs,
                                max_file_size_kb=limits.get("max_file_size_kb"),
                                parse_timeout_s=limits.get("parse_timeout"), progress=progress,
-                               use_git=not no_git)
+                               use_git=not no_git, output_dir=outdir)
     # all rendered, then all written or none: a failure leaves the previous set whole
     write_files({os.path.join(outdir, name): text
                  for name, text in sorted(assessed.texts(generated_at()).items())})

@@ -249,3 +249,19 @@ def test_a_cold_run_leaves_the_parser_to_the_workers(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(SAMPLE), str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=300)
     assert proc.stdout.splitlines()[-1] == "0 False", proc.stderr
+
+
+def test_an_output_folder_inside_the_repository_is_no_evidence(repo, tmp_path, monkeypatch):
+    """Reports written inside the analysed tree, under any name (-o), are not listed by the
+    operations detectors: the next run reads the same tree and reuses their result."""
+    import analyzers.operations as operations
+
+    detected = []
+    real = operations._detect
+    monkeypatch.setattr(operations, "_detect", lambda *a: detected.append(1) or real(*a))
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    out = repo / "docs" / "architecture"
+    analyze(repo, out, *cache)
+    assert (out / "advisor-gate.toml").exists() and detected == [1]
+    analyze(repo, out, *cache)
+    assert detected == [1]  # the listing is unchanged although the reports are in it
