@@ -124,23 +124,23 @@ def _tool_digest() -> str:
     import advisor
     import analyzers
     import reports
+    from analyzers.cache import code_digest, inputs_digest
 
-    digest = hashlib.sha256()
+    paths = []
     for package in (advisor, analyzers, reports):
-        base = os.path.dirname(os.path.abspath(package.__file__))
-        for folder, dirs, files in os.walk(base):
+        for folder, dirs, files in os.walk(os.path.dirname(os.path.abspath(package.__file__))):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".html", ".css", ".js", ".json", ".toml")):
-                    with open(os.path.join(folder, name), "rb") as fh:
-                        digest.update(f"\0{os.path.relpath(folder, base)}/{name}\0".encode())
-                        digest.update(fh.read())
+            paths += [os.path.join(folder, name) for name in sorted(files)
+                      if name.endswith((".py", ".html", ".css", ".js", ".json", ".toml"))]
+    base = os.path.dirname(os.path.dirname(os.path.abspath(advisor.__file__)))
+    versions = []
     for name in ("libcst", "networkx", "jinja2", "graphviz", "markupsafe"):
         try:
-            digest.update(f"\0{name}={version(name)}".encode())
+            versions.append(f"{name}={version(name)}")
         except PackageNotFoundError:
-            digest.update(f"\0{name}=-".encode())
-    return digest.hexdigest()
+            versions.append(f"{name}=-")
+    return inputs_digest(tuple(os.path.relpath(p, base) for p in paths), code_digest(*paths),
+                         tuple(versions))
 
 
 def _environment() -> tuple:
