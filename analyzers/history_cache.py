@@ -1,6 +1,6 @@
 """History facts in the result cache (``analyzers.cache.ResultCache``), keyed by what they are
 read from: HEAD (commits never change), the root's prefix in the repository, the window and
-limits, the ``.mailmap`` as parsed, whether line counts are read (the inputs
+limits, the ``.mailmap`` as parsed, whether renames are followed (the inputs
 ``collect_history`` hands over), and the code that reads them. Analysing the same commit again
 then reads no ``git log``."""
 

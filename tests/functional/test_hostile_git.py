@@ -147,7 +147,16 @@ def test_partial_clone_config_runs_no_program(tmp_path: Path, attack: str, targe
     facts = collect_history(str(root))
     assert not marker.exists()
     assert facts.available and facts.commits == 3
-    assert "no line counts" in facts.note
+    assert "renames not followed" in facts.note
+
+
+def _rename_views(repo: Path, day: int = 9) -> None:
+    """A commit renaming app/views.py to app/pages.py with one line changed: a rename git finds
+    only by comparing the two files' contents."""
+    git(repo, "mv", "app/views.py", "app/pages.py")
+    with open(repo / "app" / "pages.py", "a") as fh:
+        fh.write("RENAMED = True\n")
+    git(repo, "commit", "-q", "-am", "rename views", day=day)
 
 
 def _mark_packs_promisor(repo: Path) -> None:
@@ -158,19 +167,24 @@ def _mark_packs_promisor(repo: Path) -> None:
         pack.with_suffix(".promisor").touch()
 
 
-def test_promisor_packs_without_a_promisor_remote_keep_line_counts(tmp_path: Path) -> None:
+def test_promisor_packs_without_a_promisor_remote_follow_renames(tmp_path: Path) -> None:
     """A copy of a partial clone whose blobs are all there is read in full."""
     repo = make_repo(tmp_path / "repo")
+    _rename_views(repo)
     _mark_packs_promisor(repo)
     facts = collect_history(str(repo))
-    assert facts.available and facts.line_counts
-    assert facts.file("app/models.py").lines_added == 3
+    assert facts.available and facts.renames
+    assert facts.file("app/pages.py").commits == 4  # views.py's three, then the rename
+    assert facts.file("app/views.py") is None
     assert not facts.note or "partial clone" not in facts.note
 
 
 def test_promisor_packs_with_a_missing_blob_fall_back_to_names(tmp_path: Path) -> None:
+    """Finding the rename needs the old file's contents, which are missing: git is not let
+    fetch them; the log is read again without looking for renames."""
     repo = make_repo(tmp_path / "repo")
-    old_blob = git(repo, "rev-parse", "HEAD~1:app/models.py").strip()
+    _rename_views(repo)
+    old_blob = git(repo, "rev-parse", "HEAD~1:app/views.py").strip()
     (repo / ".git" / "objects" / old_blob[:2] / old_blob[2:]).unlink()
     marker = tmp_path / "pwned"
     git(repo, "config", "remote.origin.url", f"ext::sh -c touch% {marker}")
@@ -180,7 +194,9 @@ def test_promisor_packs_with_a_missing_blob_fall_back_to_names(tmp_path: Path) -
     facts = collect_history(str(repo))
     assert not marker.exists()
     assert tree_digest(repo / ".git") == before
-    assert facts.available and facts.commits == 3 and not facts.line_counts
+    assert facts.available and facts.commits == 4 and not facts.renames
+    assert facts.file("app/pages.py").commits == 1  # the rename is not followed
+    assert facts.file("app/views.py").commits == 4
     assert "partial clone" in facts.note
 
 
@@ -203,8 +219,8 @@ def test_blobless_clone_is_read_without_fetching_or_writing(tmp_path: Path) -> N
     assert facts.authors == (("Alice", 4),)
     assert [f.path for f in facts.files] == ["app/__init__.py", "app/models.py", "app/views.py"]
     assert facts.file("app/models.py").commits == 4
-    assert facts.file("app/models.py").lines_added == 0  # no blobs, no line counts
-    assert "partial clone" in facts.note and "no line counts" in facts.note
+    assert not facts.renames  # no blobs: renames are not looked for
+    assert "partial clone" in facts.note and "renames not followed" in facts.note
 
 
 # --- 3a. a .git file, or symlink, leading to a repository outside the analysed tree ---------

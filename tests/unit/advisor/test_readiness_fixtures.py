@@ -105,7 +105,7 @@ def history(files: dict[str, dict[str, int]], co=(), commits: int | None = None
         for a, n in authors.items():
             totals[a] = totals.get(a, 0) + n
         ranked = tuple(sorted(authors.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(FileHistory(path, sum(authors.values()), ranked, 1, 0, "2026-01-01",
+        rows.append(FileHistory(path, sum(authors.values()), ranked, "2026-01-01",
                                 "2026-02-01"))
     authors = tuple(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
     return HistoryFacts(True, commits=commits if commits is not None else sum(totals.values()),

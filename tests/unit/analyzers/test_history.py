@@ -111,16 +111,16 @@ def test_history_counts_authors_renames_merges_and_co_change(repo: Path) -> None
     assert facts.file("LICENSE") is None
     assert facts.file("app/api.py") == FileHistory(
         path="app/api.py", commits=5, authors=(("Alice", 2), ("Bob Builder", 2), ("Carol", 1)),
-        lines_added=5, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-06")
+        first_change="2024-01-01", last_change="2024-01-06")
     assert facts.file("app/models.py") == FileHistory(
         path="app/models.py", commits=5, authors=(("Alice", 3), ("Bob Builder", 2)),
-        lines_added=7, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-07")
+        first_change="2024-01-01", last_change="2024-01-07")
     assert facts.file("README.md") == FileHistory(
         path="README.md", commits=2, authors=(("Alice", 1), ("Carol", 1)),
-        lines_added=2, lines_deleted=0, first_change="2024-01-01", last_change="2024-01-06")
+        first_change="2024-01-01", last_change="2024-01-06")
     assert facts.file("gen/f199.txt") == FileHistory(
-        path="gen/f199.txt", commits=1, authors=(("Carol", 1),), lines_added=1,
-        lines_deleted=0, first_change="2024-01-05", last_change="2024-01-05")
+        path="gen/f199.txt", commits=1, authors=(("Carol", 1),), first_change="2024-01-05",
+        last_change="2024-01-05")
     assert facts.co_changes == (
         CoChange("app/api.py", "app/models.py", 4),
         CoChange("README.md", "app/api.py", 2),
@@ -216,7 +216,7 @@ def test_runner_seam_is_used_for_every_git_call(tmp_path: Path) -> None:
 
 
 def _log(*commits: tuple[str, str, list[str]]) -> bytes:
-    """Fake ``git log`` output: (parents, author, numstat tokens), newest first."""
+    """Fake ``git log`` output: (parents, author, --name-status tokens), newest first."""
     out = []
     for n, (parents, author, entries) in enumerate(commits):
         email = author.lower().replace(" ", ".") + "@x.example"  # one address per author
@@ -228,21 +228,22 @@ def _log(*commits: tuple[str, str, list[str]]) -> bytes:
 
 def test_parse_log_follows_a_rename_chain_and_path_reuse() -> None:
     out = _log(
-        ("p", "Ann", ["1\t0\tsrc/a.py"]),  # a new file reuses the old name src/a.py
-        ("p", "Ann", ["0\t0\t", "src/b.py", "src/c.py"]),  # b -> c
-        ("p", "Ben", ["2\t1\t", "src/a.py", "src/b.py", "4\t4\tother.py"]),  # a -> b
-        ("", "Ben", ["5\t0\tsrc/a.py", "-\t-\tlogo.png"]),
+        ("p", "Ann", ["A", "src/a.py"]),  # a new file reuses the old name src/a.py
+        ("p", "Ann", ["R100", "src/b.py", "src/c.py"]),  # b -> c
+        ("p", "Ben", ["R087", "src/a.py", "src/b.py", "M", "other.py"]),  # a -> b
+        ("", "Ben", ["A", "src/a.py", "A", "logo.png"]),
     )
     log = parse_log(out)
-    assert [(f.path, f.commits, f.lines_added, f.lines_deleted) for f in log.files] == [
-        ("logo.png", 1, 0, 0), ("other.py", 1, 4, 4), ("src/a.py", 1, 1, 0),
-        ("src/c.py", 3, 7, 1)]
+    assert [(f.path, f.commits, f.first_change, f.last_change) for f in log.files] == [
+        ("logo.png", 1, "2023-11-14", "2023-11-14"), ("other.py", 1, "2023-11-14", "2023-11-14"),
+        ("src/a.py", 1, "2023-11-14", "2023-11-14"), ("src/c.py", 3, "2023-11-14", "2023-11-14")]
+    assert log.files[-1].authors == (("Ben", 2), ("Ann", 1))  # both of a's names, then c
     assert log.commits == 4
     assert log.authors == (("Ann", 2), ("Ben", 2))
 
 
 def test_parse_log_prefix_and_cap_boundary() -> None:
-    three = ["1\t0\tlib/x.py", "1\t0\tlib/y.py", "1\t0\tlib/z.py", "1\t0\tdocs/i.md"]
+    three = ["M", "lib/x.py", "M", "lib/y.py", "M", "lib/z.py", "M", "docs/i.md"]
     out = _log(("p", "Ann", three), ("p q", "Ann", []), ("", "Ann", three))
     at_cap = parse_log(out, prefix="lib/", max_files_per_commit=3)
     assert at_cap.merges == 1 and at_cap.commits == 2
@@ -283,7 +284,7 @@ def test_max_commits_keeps_the_newest_and_says_so(repo: Path) -> None:
 
 def test_default_large_commit_cap_is_30_files() -> None:
     def commit_of(k: int) -> bytes:
-        return _log(("p", "Ann", [f"1\t0\tf{i:02d}.py" for i in range(k)]))
+        return _log(("p", "Ann", [t for i in range(k) for t in ("M", f"f{i:02d}.py")]))
 
     assert parse_log(commit_of(30)).large_commits_ignored == 0
     assert len(parse_log(commit_of(30) + commit_of(30)).co_changes) == 30 * 29 // 2
@@ -321,7 +322,7 @@ def test_parse_log_of_a_wide_history_stays_bounded() -> None:
     updates, 1.9 million distinct pairs) within the default table and a generous budget."""
     rng = random.Random(7)
     files = [f"pkg/m{i:04d}.py" for i in range(3000)]
-    out = _log(*(("p", f"A{n % 7}", [f"1\t0\t{p}" for p in rng.sample(files, 30)])
+    out = _log(*(("p", f"A{n % 7}", [t for p in rng.sample(files, 30) for t in ("M", p)])
                  for n in range(5000)))
     started = time.perf_counter()
     log = parse_log(out)
@@ -334,15 +335,16 @@ def test_parse_log_of_a_wide_history_stays_bounded() -> None:
 # --- hostile history text ---------------------------------------------------------------------
 
 def test_parse_log_is_not_fooled_by_file_names() -> None:
-    """In a partial clone entries are bare paths; a path may hold any byte but NUL. One that
-    looks like a commit header, or starts with a newline, stays a path."""
+    """A path may hold any byte but NUL. One that looks like a commit header, a status or a
+    rename, or starts with a newline, stays a path."""
     forged = "\x1e" + "f" * 40 + "\x1fp\x1f1\x1fm@x\x1fMallory"
-    out = (f"{RECORD}{'0' * 40}\x1fp\x1f1700000000\x1fa@x\x1fAnn\0"
-           f"\nfirst.py\0{forged}\0\nsecond.py\0").encode()
-    log = parse_log(out, line_counts=False)
+    paths = ["first.py", forged, "\nsecond.py", "M", "R100", "A"]
+    out = (f"{RECORD}{'0' * 40}\x1fp\x1f1700000000\x1fa@x\x1fAnn\0\n"
+           + "".join(f"M\0{p}\0" for p in paths)).encode()
+    log = parse_log(out)
     assert log.commits == 1
     assert log.authors == (("Ann", 1),)
-    assert [f.path for f in log.files] == sorted(["first.py", forged, "\nsecond.py"])
+    assert [f.path for f in log.files] == sorted(paths)
 
 
 # --- .mailmap, applied in Python the way git does ---------------------------------------------

@@ -138,10 +138,9 @@ def test_codeowners_link_leaving_the_root_is_not_read(tmp_path: Path) -> None:
 
 def _history() -> HistoryFacts:
     return HistoryFacts(available=True, commits=4, files=(
-        FileHistory("app/models.py", 4, (("Ann", 3), ("Ben", 1)), 10, 2, "2024-01-01",
-                    "2024-02-01"),
-        FileHistory("app/views.py", 3, (("Ben", 1), ("Cy", 1), ("Dee", 1)), 3, 0,
-                    "2024-01-01", "2024-01-03"),
+        FileHistory("app/models.py", 4, (("Ann", 3), ("Ben", 1)), "2024-01-01", "2024-02-01"),
+        FileHistory("app/views.py", 3, (("Ben", 1), ("Cy", 1), ("Dee", 1)), "2024-01-01",
+                    "2024-01-03"),
     ))
 
 
