@@ -46,6 +46,9 @@ class FileTree:
         self._texts: dict[str, str | None] = {}
         # path -> sha256 of the bytes read, or "rejected: <reason>": what the detectors read
         self.reads: dict[str, str] = {}
+        # per-file results (``memo``): those an earlier run kept, and those of this run
+        self.kept: dict[tuple, object] = {}
+        self.made: dict[tuple, object] = {}
         # its folders stay open while the detectors read (closed when the tree is collected)
         self._reader = Inside(self.root, keep_folders=128)
         self._walk(max_files)
@@ -107,6 +110,25 @@ class FileTree:
         for skip in self.skipped:
             digest.update(f"\1{skip.path}\0{skip.reason}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
+
+    def memo(self, tag: str, path: str, text: str, compute, *extra):
+        """``compute(path, text)`` for the file at ``path`` as read now (``text``, what
+        ``read`` gave): taken from ``kept`` when an earlier run computed it from the same bytes,
+        tag and ``extra`` (anything else it depends on), else computed. Either way it lands in
+        ``made``, for the next run. ``compute`` must depend on nothing else and return plain
+        ``marshal``-able values (``None`` is never kept)."""
+        key = (tag, path, self.reads[path], extra)
+        value = self.kept.get(key)
+        if value is None:
+            value = compute(path, text)
+        self.made[key] = value
+        return value
+
+    def evidence(self, tag: str, path: str, text: str, compute, *extra) -> list[Evidence]:
+        """``memo`` for a per-file detector: ``compute(path, text)`` returns evidence."""
+        rows = self.memo(tag, path, text, lambda p, t: tuple(
+            (e.path, e.line, e.detail, e.kind) for e in compute(p, t)), *extra)
+        return [Evidence(*row) for row in rows]
 
     def unchanged(self, reads: dict[str, str]) -> bool:
         """Whether every file in ``reads`` (path -> what ``reads`` recorded) reads the same

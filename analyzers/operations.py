@@ -125,17 +125,22 @@ def _test_area(path: str) -> str:
     return "/".join(parts) or "."
 
 
+def _test_counts(path: str, text: str) -> tuple[int, int]:
+    """(lines, test functions) of one Python file (functions counted in test modules only)."""
+    lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+    return lines, len(_TEST_FUNC.findall(text)) if is_test_module(path) else 0
+
+
 def detect_tests(tree: FileTree) -> tuple[tuple[Evidence, ...], SuiteStats]:
     areas: dict[str, Counter] = {}
     files = functions = test_lines = code_lines = 0
     for path, text in tree.python():
-        lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+        lines, n = tree.memo("tests", path, text, _test_counts)
         area = _test_area(path)
         if is_test_module(path) or _base(path) == "conftest.py" or area.endswith(
                 ("tests", "test")):
             test_lines += lines
             if is_test_module(path):
-                n = len(_TEST_FUNC.findall(text))
                 files, functions = files + 1, functions + n
                 areas.setdefault(area, Counter()).update(files=1, functions=n)
         else:

@@ -8,6 +8,11 @@ reads those same files again and uses the result only if the listing and every f
 same (a file added, removed, moved or edited anywhere the detectors looked is a miss). Reading
 the files back is cheap; the regular expressions over them are what is saved. The key also
 holds the code of every analyzer and the limits, so another version never reads the result.
+
+On a miss, the per-file results of the last run (``FileTree.memo``: each keyed by its file's
+path and content digest) are handed to the detectors, so an edit re-reads every file but
+runs the regular expressions of the files it changed only. They are kept by code and limits,
+not by root: a new clone of the same repository finds them too.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from analyzers.filetree import Evidence, FileTree
 from analyzers.operations import OperationsFacts, SuiteStats
 
 _KIND = "operations"
+_FILES_KIND = "operations-files"
 
 
 def analyzers_code() -> str:
@@ -36,24 +42,32 @@ class OperationsCache:
 
     def __init__(self, results: ResultCache, root: str, max_files: int, max_bytes: int) -> None:
         self._results = results
-        self._key = inputs_digest(analyzers_code(), os.path.realpath(root), max_files, max_bytes)
+        code = analyzers_code()
+        self._key = inputs_digest(code, os.path.realpath(root), max_files, max_bytes)
+        self._files_key = inputs_digest(code, max_files, max_bytes)
 
     def load(self, tree: FileTree) -> OperationsFacts | None:
-        """The cached facts if the tree still reads as it did for them, else None."""
+        """The cached facts if the tree still reads as it did for them, else None (and the
+        last run's per-file results handed to ``tree``)."""
         blob = self._results.get(_KIND, self._key)
-        if blob is None:
-            return None
         try:
-            listing, reads, value = marshal.loads(blob)
-            if listing != tree.listing or not tree.unchanged(dict(reads)):
-                return None
-            return load(value)
+            if blob is not None:
+                listing, reads, value = marshal.loads(blob)
+                if listing == tree.listing and tree.unchanged(dict(reads)):
+                    return load(value)
         except (ValueError, EOFError, TypeError, KeyError):
-            return None
+            pass
+        try:
+            kept = self._results.get(_FILES_KIND, self._files_key)
+            tree.kept = dict(marshal.loads(kept)) if kept is not None else {}
+        except (ValueError, EOFError, TypeError):
+            tree.kept = {}
+        return None
 
     def save(self, tree: FileTree, facts: OperationsFacts) -> None:
         self._results.put(_KIND, self._key, marshal.dumps(
             (tree.listing, tuple(sorted(tree.reads.items())), dump(facts))))
+        self._results.put(_FILES_KIND, self._files_key, marshal.dumps(tuple(tree.made.items())))
 
 
 def _row(value) -> tuple:

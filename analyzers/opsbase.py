@@ -42,7 +42,7 @@ def _in_docs(tree: FileTree, path: str) -> bool:
 
 
 def _kind(tree: FileTree, path: str, text: str) -> str | None:
-    found = text_kind(path, text)
+    found = tree.memo("kind", path, text, lambda p, t: (text_kind(p, t),))[0]
     if found or not path.endswith(".py"):
         return found
     if _in_docs(tree, path) or (path.rpartition("/")[2] == "conf.py" and _SPHINX.search(text)

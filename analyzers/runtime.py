@@ -180,8 +180,8 @@ def _topic(tree: FileTree, deps: tuple[Evidence, ...] | None, topic: str, in_fil
     application file, ``in_tree(tree)`` for the files that start or probe processes."""
     found = []
     for path, text in _application(tree):
-        found += library_imports(path, text, topic)
-        found += in_file(path, text)
+        found += tree.evidence(topic, path, text, lambda p, t: library_imports(p, t, topic)
+                               + in_file(p, t))
     found += in_tree(tree)
     found += library_dependencies(_deps(tree, deps), topic)
     return _sorted(found)
@@ -209,15 +209,20 @@ def detect_resilience(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                       ) -> tuple[Evidence, ...]:
     found, local = [], _local_packages(tree)
     for path, text in _application(tree):
-        found += library_imports(path, text, "resilience")
-        for line, m in _hits(_HTTP_CALL, text, ("requests.", "httpx.")):
-            args = call_args(text, m.end())
-            if m.group(1) == "requests" and not _TIMEOUT_KW.search(args) and "**" not in args:
-                found.append(Evidence(path, line, f"requests.{m.group(2)}() without timeout: "
-                                                  "can hang forever", "no_timeout"))
-        found += resilience_patterns(path, text, local)
+        found += tree.evidence("resilience", path, text,
+                               lambda p, t: _resilience_in(p, t, local), tuple(sorted(local)))
     found += library_dependencies(_deps(tree, deps), "resilience")
     return _sorted(found)
+
+
+def _resilience_in(path: str, text: str, local: frozenset[str]) -> list[Evidence]:
+    found = library_imports(path, text, "resilience")
+    for line, m in _hits(_HTTP_CALL, text, ("requests.", "httpx.")):
+        args = call_args(text, m.end())
+        if m.group(1) == "requests" and not _TIMEOUT_KW.search(args) and "**" not in args:
+            found.append(Evidence(path, line, f"requests.{m.group(2)}() without timeout: "
+                                              "can hang forever", "no_timeout"))
+    return found + resilience_patterns(path, text, local)
 
 
 # --- messaging ---------------------------------------------------------------------------------
@@ -359,14 +364,19 @@ def detect_config(tree: FileTree, deps: tuple[Evidence, ...] | None = None
     found = [Evidence(p, 1, "environment template", "env_template")
              for p in _application_paths(tree) if _ENV_TEMPLATE.fullmatch(p)]
     for path, text in _application(tree):
-        found += _library_reads(path, text)
-        uses = _env_reads(text)
-        if uses:
-            found.append(Evidence(path, uses[0], f"reads environment variables ({len(uses)} "
-                                                 f"use{'s' if len(uses) > 1 else ''})", "env_vars"))
-        loads = next(_hits(_CONFIG_FROM_ENV, text, (".from_",)), None)
-        if loads and not uses:
-            found.append(Evidence(path, loads[0], "loads configuration named by an environment "
-                                                  "variable", "env_vars"))
+        found += tree.evidence("config", path, text, _config_in)
     found += library_dependencies(_deps(tree, deps), "config")
     return _sorted(found)
+
+
+def _config_in(path: str, text: str) -> list[Evidence]:
+    found = _library_reads(path, text)
+    uses = _env_reads(text)
+    if uses:
+        found.append(Evidence(path, uses[0], f"reads environment variables ({len(uses)} "
+                                             f"use{'s' if len(uses) > 1 else ''})", "env_vars"))
+    loads = next(_hits(_CONFIG_FROM_ENV, text, (".from_",)), None)
+    if loads and not uses:
+        found.append(Evidence(path, loads[0], "loads configuration named by an environment "
+                                              "variable", "env_vars"))
+    return found

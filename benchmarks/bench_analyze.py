@@ -10,9 +10,9 @@ skips it when absent) and django 6.1.3 from PyPI (``tests/corpora.py``; no histo
   process pool, largest files first), texts read beforehand; measured before and after the
   cold run, the mean taken (the machine is slower after a long full load);
 - ``advisor analyze`` cold (empty cache), warm (the cache it filled: the whole run is reused,
-  ``advisor.assess``) and on an edited copy (a clone at the same commit with one module
-  edited, as a small pull request would: the run is not reused, the per-file facts, history and
-  clustering caches are), each the real CLI in a subprocess; the process tree (CLI, parser
+  ``advisor.assess``) and on an edited copy (a clone with one module edited and committed, as
+  a small pull request would: a new path and a new HEAD, so the run is not reused and history
+  is read again; the per-file facts are reused), each the real CLI in a subprocess; the process tree (CLI, parser
   workers, git) is sampled from /proc every 50 ms for the peak summed RSS (see
   ``bench_large.TreeSampler``, which costs ~3% of a core);
 - the ratio bound / cold (1.0: the whole run costs what parsing costs), and the time of each
@@ -163,16 +163,18 @@ def django_root() -> str | None:
 
 
 def edited_copy(root: str, dest: str) -> str:
-    """A copy of ``root`` (a git clone sharing its objects, at the same commit, or a plain
-    copy) with one module edited the way a small pull request edits it: a function added,
-    no import changed. Returns the edited file's path."""
+    """A copy of ``root`` with one module edited the way a small pull request edits it: a
+    function added, no import changed. A git ``root`` is cloned (a local clone: its objects
+    hard-linked, not borrowed, since history is never read through ``objects/info/alternates``)
+    at its commit, and the edit is committed on top, so the run meets a new HEAD as CI does on
+    a pull request; anything else is copied. Returns the edited file's path."""
     import shutil
 
-    if os.path.isdir(os.path.join(root, ".git")):
+    is_git = os.path.isdir(os.path.join(root, ".git"))
+    if is_git:
         head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True,
                               text=True, check=True).stdout.strip()
-        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", root, dest],
-                       check=True)
+        subprocess.run(["git", "clone", "-q", "--no-checkout", root, dest], check=True)
         subprocess.run(["git", "-C", dest, "checkout", "-q", head], check=True)
     else:
         shutil.copytree(root, dest, symlinks=True)
@@ -183,6 +185,14 @@ def edited_copy(root: str, dest: str) -> str:
     edited = modules[len(modules) // 2]
     with open(os.path.join(dest, edited), "a", encoding="utf-8") as fh:
         fh.write("\n\ndef _benchmark_edit():\n    return 1\n")
+    if is_git:  # an hour after HEAD: the history window (which ends at HEAD) moves an hour
+        stamp = subprocess.run(["git", "-C", dest, "log", "-1", "--format=%ct"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        when = f"@{int(stamp) + 3600} +0000"
+        who = ["-c", "user.name=Benchmark", "-c", "user.email=bench@example.invalid"]
+        subprocess.run(["git", "-C", dest, *who, "commit", "-q", "-m", "benchmark edit",
+                        "--", edited], check=True,
+                       env={**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
     return edited
 
 
@@ -229,8 +239,9 @@ def print_table(results: list[dict], jobs: int) -> None:
     row("peak tree RSS edited (MB)", [f"{r['changed']['rss_mb']:.0f}" for r in results])
     row("warm document == cold", ["yes" if r["identical"] else "NO" for r in results])
     for r in results:
-        print(f"{r['name']}: the edited copy is a clone at the same commit (a new path: the "
-              f"whole run is not reused, per-stage caches are) with {r['edited']} edited")
+        print(f"{r['name']}: the edited copy is a clone with {r['edited']} edited (and "
+              "committed, in a git corpus): a new path and a new HEAD, so the whole run is not "
+              "reused, per-file facts are")
 
 
 # --- the stress shapes ------------------------------------------------------------------------

@@ -87,3 +87,34 @@ def test_a_damaged_row_is_a_miss(repo, tmp_path, detections):
     results = ResultCache(str(tmp_path / "cache"))
     assert run(repo, results) == first and len(detections) == 2
     results.close()
+
+
+def test_after_an_edit_only_the_edited_file_is_scanned_again(repo, tmp_path, monkeypatch):
+    """The per-file results of the last run are kept by content, not by root: a new clone
+    with one file edited runs the per-file detectors on that file only, and finds what an
+    uncached run finds."""
+    import shutil
+
+    import analyzers.runtime as runtime
+
+    scanned: list[str] = []
+    real = runtime._config_in
+    monkeypatch.setattr(runtime, "_config_in", lambda p, t: scanned.append(p) or real(p, t))
+    results = ResultCache(str(tmp_path / "cache"))
+    first = run(repo, results)
+    assert scanned == ["app/__init__.py", "app/client.py"]  # tests are support code
+    (repo / "app" / "other.py").write_text("import os\nKEY = os.environ['KEY']\n")
+    scanned.clear()
+    second = run(repo, results)
+    assert scanned == ["app/other.py"]
+    clone = tmp_path / "clone"
+    shutil.copytree(repo, clone)
+    (clone / "app" / "client.py").write_text("import os\nURL = os.getenv('URL')\n")
+    scanned.clear()
+    third = run(clone, results)
+    assert scanned == ["app/client.py"]
+    assert third == collect_operations(str(clone))
+    assert [e.path for e in third.config if e.kind == "env_vars"] == ["app/client.py",
+                                                                      "app/other.py"]
+    assert second != first
+    results.close()
