@@ -1,6 +1,10 @@
 """Git history facts: churn, authors and co-change per file, read with the ``git`` CLI.
 
-Everything comes from ONE ``git log`` invocation, parsed in a single pass. Decisions:
+Everything comes from one ``git log`` (``log_args``), split into commits (``split_log``) and
+folded, newest first, into the facts (``fold_log``). With a cache, the commits of the last read
+are kept: at a new HEAD, ``git rev-list`` with the same walk lists the commits, and only those
+not kept are read (``git log --no-walk``); the fold over the same commits in the same order
+gives the same facts. Decisions:
 
 * Merges. The log is run without ``-m``/``-c``/``--cc``, so a merge commit lists no file changes:
   merges are counted (``HistoryFacts.merges``) but every file change is attributed exactly once,
@@ -53,6 +57,7 @@ import os
 import secrets
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -122,11 +127,20 @@ class HistoryFacts:
 
 
 class HistoryStore(Protocol):
-    """Where facts are kept by the inputs they were read from (``analyzers.history_cache``)."""
+    """Where facts are kept by the inputs they were read from, and the commits of the last
+    read by what they depend on (``analyzers.history_cache``)."""
 
     def load(self, inputs: tuple) -> HistoryFacts | None: ...
 
     def save(self, inputs: tuple, facts: HistoryFacts) -> None: ...
+
+    def load_commits(self, lineage: tuple) -> dict[str, Record]: ...
+
+    def save_commits(self, lineage: tuple, records: dict[str, Record]) -> None: ...
+
+
+# at most this many commits are read by name after the last read; more: the whole log is read
+MAX_NEW_COMMITS = 2_000
 
 
 def collect_history(
@@ -147,7 +161,11 @@ def collect_history(
 
     ``cache``: the facts are kept under a digest of everything they are read from (HEAD, the
     root's place in the repository, the window and limits, the ``.mailmap``, this code), so
-    analysing the same commit again reads no log.
+    analysing the same commit again reads no log. At another HEAD, the commits read last time
+    are not read again: ``git rev-list`` lists the window's commits in the log's own order,
+    only the commits not seen before are read (``git log --no-walk``), and the facts are
+    folded from all of them, newest first, exactly as from one whole log (what git lists for a
+    commit depends on that commit alone, given the pathspec and options).
     """
     root = os.path.realpath(root)
 
@@ -181,33 +199,51 @@ def collect_history(
               repr(sorted(mailmap._entries.items())), mailmap_note)
     if (kept := cache.load(inputs)) is not None:
         return kept
+    # what a commit's record depends on besides the commit: the pathspec (the root's prefix)
+    # and whether renames are looked for; the repository, so that two share no slot
+    lineage = (repo.work_tree, prefix, renames)
     facts = _read(repo, git, prefix, shallow, head, now, renames, pathspec, window_days,
-                  max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note)
+                  max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note,
+                  (cache, lineage))
     if facts.available:
         cache.save(inputs, facts)
     return facts
 
 
 def _read(repo, git, prefix, shallow, head, now, renames, pathspec, window_days,
-          max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note) -> HistoryFacts:
-    """The one ``git log``, parsed, with the notes on what limited it."""
+          max_files_per_commit, max_commits, max_pairs, mailmap, mailmap_note,
+          store: tuple[HistoryStore, tuple] | None = None) -> HistoryFacts:
+    """The log, parsed, with the notes on what limited it. ``store``: (the cache, the lineage
+    key) where the commits of the last read are kept; only the commits it lacks are read."""
     def missing(note: str, **kw) -> HistoryFacts:
         return HistoryFacts(False, note, window_days=window_days, **kw)
 
-    try:
-        out = git(repo, log_args(window_days, now, max_commits=max_commits,
-                                 renames=renames) + pathspec)
-    except GitError as exc:
-        if not (renames and repo.promisor_packs):
-            return missing(f"git log failed: {exc}", head=head, shallow=shallow)
-        renames = False  # a blob of a copied partial clone is missing: no contents read
+    records = None
+    if store is not None:
+        records = _read_new_commits(repo, git, store, window_days, now, max_commits, renames,
+                                    pathspec)
+    if records is None:
         try:
             out = git(repo, log_args(window_days, now, max_commits=max_commits,
-                                     renames=False) + pathspec)
-        except GitError as exc2:
-            return missing(f"git log failed: {exc2}", head=head, shallow=shallow)
-    facts = parse_log(out, prefix=prefix, max_files_per_commit=max_files_per_commit,
-                      max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap)
+                                     renames=renames) + pathspec)
+        except GitError as exc:
+            if not (renames and repo.promisor_packs):
+                return missing(f"git log failed: {exc}", head=head, shallow=shallow)
+            renames = False  # a blob of a copied partial clone is missing: no contents read
+            store = None  # these records are not what the lineage's key says
+            try:
+                out = git(repo, log_args(window_days, now, max_commits=max_commits,
+                                         renames=False) + pathspec)
+            except GitError as exc2:
+                return missing(f"git log failed: {exc2}", head=head, shallow=shallow)
+        records = split_log(out)
+        if store is not None:
+            records = list(records)
+    if store is not None:
+        cache, lineage = store
+        cache.save_commits(lineage, {r[0]: r for r in records if r is not None})
+    facts = fold_log(records, prefix=prefix, max_files_per_commit=max_files_per_commit,
+                     max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap)
     notes = []
     if shallow:
         notes.append("shallow clone: only the fetched commits are counted, and the oldest one "
@@ -242,17 +278,43 @@ def _commit_time(repo: GitRepo, commit: str, git: GitRunner) -> datetime | None:
         return None
 
 
-def log_args(window_days: int = 365, now: datetime | None = None, *,
-             max_commits: int = DEFAULT_MAX_COMMITS, renames: bool = True) -> list[str]:
-    """The one ``git log`` invocation ``parse_log`` reads (without the pathspec).
+def _read_new_commits(repo, git, store, window_days, now, max_commits, renames, pathspec
+                      ) -> list[Record] | None:
+    """The records of the log ``log_args`` would give, from the kept records of the last read
+    and the commits that are new since; None if there is nothing kept, or too much is new, or
+    anything does not add up (then the whole log is read)."""
+    cache, lineage = store
+    kept = cache.load_commits(lineage)
+    if not kept:
+        return None
+    try:
+        listed = git(repo, walk_args(window_days, now, max_commits=max_commits, command="rev-list")
+                     + pathspec).decode("ascii").split()
+    except (GitError, UnicodeDecodeError):
+        return None
+    new = [sha for sha in listed if sha not in kept]
+    if len(new) > MAX_NEW_COMMITS:
+        return None
+    if new:
+        try:
+            out = git(repo, log_args(renames=renames, revisions=["--no-walk=unsorted", *new])
+                      + pathspec)
+        except GitError:
+            return None
+        read = {r[0]: r for r in split_log(out) if r is not None}
+        if sorted(read) != sorted(new):
+            return None
+        kept = {**kept, **read}
+    return [kept[sha] for sha in listed]
 
-    ``renames=False`` (partial clones) does not look for renames, the one part that reads file
-    contents: no blob is needed, so none is fetched."""
-    changes = ["--name-status", *(["-M", "-l1000"] if renames else ["--no-renames"])]
-    args = ["log", *changes, "-z", "--date-order", "--no-use-mailmap", "--encoding=UTF-8",
-            "--no-relative", "--no-ext-diff", "--no-textconv", "--no-color", "--no-notes",
-            _FORMAT]
-    if max_commits > 0:  # one more than kept: its presence tells that the window was cut
+
+def walk_args(window_days: int = 365, now: datetime | None = None, *,
+              max_commits: int = DEFAULT_MAX_COMMITS, command: str = "log") -> list[str]:
+    """The commits the history reads, as ``git <command>`` options: the window's, newest first
+    (``--date-order``), at most ``max_commits`` + 1 (the one more tells that the window was
+    cut). ``git rev-list`` given the same lists the same commits, in the same order."""
+    args = [command, "--date-order"]
+    if max_commits > 0:
         args.append(f"--max-count={max_commits + 1}")
     if window_days > 0:
         now = now or datetime.now(timezone.utc)
@@ -260,8 +322,22 @@ def log_args(window_days: int = 365, now: datetime | None = None, *,
             now = now.replace(tzinfo=timezone.utc)
         since = (now - timedelta(days=window_days)).astimezone(timezone.utc)
         args.append(f"--since={since:%Y-%m-%dT%H:%M:%S}+00:00")
-    args.append("HEAD")
-    return args
+    return [*args, "HEAD"]
+
+
+def log_args(window_days: int = 365, now: datetime | None = None, *,
+             max_commits: int = DEFAULT_MAX_COMMITS, renames: bool = True,
+             revisions: list[str] | None = None) -> list[str]:
+    """The ``git log`` invocation ``parse_log`` reads (without the pathspec): the commits of
+    ``walk_args``, or ``revisions`` when given (``--no-walk`` and the commits to read).
+
+    ``renames=False`` (partial clones) does not look for renames, the one part that reads file
+    contents: no blob is needed, so none is fetched."""
+    changes = ["--name-status", *(["-M", "-l1000"] if renames else ["--no-renames"])]
+    walk = walk_args(window_days, now, max_commits=max_commits)[1:] if revisions is None \
+        else revisions
+    return ["log", *changes, "-z", "--no-use-mailmap", "--encoding=UTF-8", "--no-relative",
+            "--no-ext-diff", "--no-textconv", "--no-color", "--no-notes", _FORMAT, *walk]
 
 
 def _probe(repo: GitRepo, git: GitRunner) -> str | tuple[str, bool, str]:
@@ -300,6 +376,18 @@ class ParsedLog:
     bot_commits: int = 0
 
 
+_TWO_PATHS = frozenset("RC")  # the --name-status statuses followed by two paths
+_ONE_PATH = frozenset("ADMTUXB")
+
+
+
+
+# One commit of the log: (sha, parents, author time, email, name, entries), each entry
+# (status, path) or, for a rename or copy, (status, old, new); None for a header git did not
+# write (it still counts towards ``max_commits``, as git listed it).
+Record = tuple
+
+
 def parse_log(out: bytes, *, prefix: str = "",
               max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT, max_commits: int = 0,
               max_pairs: int = DEFAULT_MAX_PAIRS, mailmap: Mailmap | None = None) -> ParsedLog:
@@ -311,7 +399,59 @@ def parse_log(out: bytes, *, prefix: str = "",
     Entries are ``--name-status``: a status, then one path, or two (old, new) for a rename.
     Malformed entries are skipped: the log comes from an untrusted repository.
     """
+    return fold_log(split_log(out), prefix=prefix, max_files_per_commit=max_files_per_commit,
+                    max_commits=max_commits, max_pairs=max_pairs, mailmap=mailmap)
+
+
+def split_log(out: bytes) -> Iterator[Record]:
+    """The commits of a ``log_args`` output, in its order, each on its own: what a commit
+    lists depends on that commit alone, so a record read once stands for it in any later log
+    (``collect_history`` reads only the commits it has not seen)."""
     tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    current: Record | None = None
+    entries: list[tuple[str, ...]] | None = None  # the current commit's; None: none open
+    first = False
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        i += 1
+        head = tok.lstrip("\n")
+        if head.startswith(RECORD):
+            if current is not None:
+                yield (*current, tuple(entries))
+            current = entries = None
+            fields = head[len(RECORD):].split(_FIELD, 4)
+            if len(fields) != 5 or not _number(fields[2]):
+                yield None  # not a header git wrote: the commit is skipped
+                continue
+            sha, parents, stamp, email, name = fields
+            current, entries, first = (sha, parents, int(stamp), email, name), [], True
+            continue
+        if first and tok.startswith("\n"):
+            tok = tok[1:]  # git puts one newline between a header and its first entry
+        first = False
+        if not tok or entries is None:
+            continue
+        status = tok[0]
+        if status in _TWO_PATHS:  # "R<score>" NUL old NUL new (or a copy, "C<score>")
+            if i + 1 >= n:
+                break
+            entries.append((status, tokens[i], tokens[i + 1]))
+            i += 2
+        elif status in _ONE_PATH:  # "M" NUL path (A, D, M, T...)
+            if i >= n:
+                break
+            entries.append((status, tokens[i]))
+            i += 1
+        # else: not a status git writes: the entry is skipped
+    if current is not None:
+        yield (*current, tuple(entries))
+
+
+def fold_log(records: Iterable[Record | None], *, prefix: str = "",
+             max_files_per_commit: int = DEFAULT_MAX_FILES_PER_COMMIT, max_commits: int = 0,
+             max_pairs: int = DEFAULT_MAX_PAIRS, mailmap: Mailmap | None = None) -> ParsedLog:
+    """The facts of ``records`` (``split_log``'s, newest first); arguments as ``parse_log``."""
     mailmap = mailmap or Mailmap()
     # (name, email) as committed -> (name, email) after .mailmap, or None for a bot
     who: dict[tuple[str, str], tuple[str, str] | None] = {}
@@ -322,18 +462,42 @@ def parse_log(out: bytes, *, prefix: str = "",
     signed: Counter[tuple[str, str]] = Counter()  # identity -> commits signed, merges included
     bots: Counter[str] = Counter()
     pairs = PairCounter(max_pairs)
-    commits = merges = large = records = 0
-    author: tuple[str, str] | None = None
-    bot = ""
-    ts = 0
-    changes: dict[str, None] = {}  # the paths the commit changed, in order
-    in_commit = first = truncated = False
-
-    def finish() -> None:
-        nonlocal commits, large
+    commits = merges = large = 0
+    truncated = False
+    cut = len(prefix)
+    for count, record in enumerate(records, 1):
+        if max_commits > 0 and count > max_commits:
+            truncated = True
+            break
+        if record is None:
+            continue
+        _sha, parents, ts, email, name, entries = record
+        key = (name, email)
+        if key not in who:
+            mapped_name, mapped_email = mailmap.map(name, email)
+            mapped = (mapped_name or mapped_email, mapped_email)
+            robot = is_bot(name, email) or is_bot(*mapped)
+            who[key] = None if robot else mapped
+            bot_name[key] = mapped[0]
+        author = who[key]
+        if author is not None:
+            signed[author] += 1
+        if " " in parents:  # a merge lists no files: count it, attribute nothing
+            merges += 1
+            continue
+        changes: dict[str, None] = {}  # the paths the commit changed, in order
+        for entry in entries:
+            if entry[0] == "R":
+                path = alias.pop(entry[2], entry[2])
+                alias[entry[1]] = path
+            else:
+                path = entry[-1]
+                path = alias.get(path, path)
+            if path.startswith(prefix):
+                changes[path[cut:]] = None
         if author is None:  # automation: counted for the record, attributed nothing
-            bots[bot] += 1
-            return
+            bots[bot_name[key]] += 1
+            continue
         commits += 1
         authors[author] += 1
         for path in changes:
@@ -351,67 +515,6 @@ def parse_log(out: bytes, *, prefix: str = "",
         elif len(changes) > 1:
             pairs.add(sorted(changes))
 
-    i, n, cut = 0, len(tokens), len(prefix)
-    while i < n:
-        tok = tokens[i]
-        i += 1
-        head = tok.lstrip("\n")
-        if head.startswith(RECORD):
-            if in_commit:
-                finish()
-            in_commit = False
-            records += 1
-            if max_commits > 0 and records > max_commits:
-                truncated = True
-                break
-            fields = head[len(RECORD):].split(_FIELD, 4)
-            if len(fields) != 5 or not _number(fields[2]):
-                continue  # not a header git wrote: skip the commit
-            _sha, parents, stamp, email, name = fields
-            key = (name, email)
-            if key not in who:
-                mapped_name, mapped_email = mailmap.map(name, email)
-                mapped = (mapped_name or mapped_email, mapped_email)
-                robot = is_bot(name, email) or is_bot(*mapped)
-                who[key] = None if robot else mapped
-                bot_name[key] = mapped[0]
-            author, bot = who[key], bot_name[key]
-            if author is not None:
-                signed[author] += 1
-            if " " in parents:  # a merge lists no files: count it, attribute nothing
-                merges += 1
-                continue
-            in_commit, first, ts, changes = True, True, int(stamp), {}
-            continue
-        if first and tok.startswith("\n"):
-            tok = tok[1:]  # git puts one newline between a header and its first entry
-        first = False
-        if not tok or not in_commit:
-            continue
-        status = tok[0]
-        if status in _TWO_PATHS:  # "R<score>" NUL old NUL new (or a copy, "C<score>")
-            if i + 1 >= n:
-                break
-            old, new = tokens[i], tokens[i + 1]
-            i += 2
-            if status == "R":
-                path = alias.pop(new, new)
-                alias[old] = path
-            else:
-                path = alias.get(new, new)
-        elif status in _ONE_PATH:  # "M" NUL path (A, D, M, T...)
-            if i >= n:
-                break
-            path = tokens[i]
-            i += 1
-            path = alias.get(path, path)
-        else:
-            continue  # not a status git writes: skip the entry
-        if path.startswith(prefix):
-            changes[path[cut:]] = None
-    if in_commit:
-        finish()
-
     person = merge_identities(signed)
 
     def people(counts: Counter[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
@@ -427,10 +530,6 @@ def parse_log(out: bytes, *, prefix: str = "",
     co = tuple(CoChange(a, b, c) for a, b, c in pairs.most_common(2))
     return ParsedLog(commits, merges, people(authors), files, co, large, truncated,
                      pairs.error, _ranked(bots), sum(bots.values()))
-
-
-_TWO_PATHS = frozenset("RC")  # the --name-status statuses followed by two paths
-_ONE_PATH = frozenset("ADMTUXB")
 
 
 def _number(text: str) -> bool:

@@ -2,12 +2,18 @@
 read from: HEAD (commits never change), the root's prefix in the repository, the window and
 limits, the ``.mailmap`` as parsed, whether renames are followed (the inputs
 ``collect_history`` hands over), and the code that reads them. Analysing the same commit again
-then reads no ``git log``."""
+then reads no ``git log``.
+
+Beside them, the commits of the last read (``analyzers.history.split_log``'s records, by commit
+id), kept by what a record depends on besides its commit (the repository, the root's prefix,
+whether renames are looked for) and the code: at a new HEAD only the commits not among them
+are read."""
 
 from __future__ import annotations
 
 import marshal
 import os
+import zlib
 from dataclasses import fields
 
 from analyzers.cache import ResultCache, code_digest, inputs_digest
@@ -33,6 +39,21 @@ class HistoryCache:
 
     def save(self, inputs: tuple, facts: HistoryFacts) -> None:
         self._results.put("history", self._key(inputs), dump(facts))
+
+    def load_commits(self, lineage: tuple) -> dict:
+        """commit id -> record, as the last read of ``lineage`` kept them ({}: none)."""
+        blob = self._results.get("history-commits", self._key(lineage))
+        if blob is None:
+            return {}
+        try:
+            records = marshal.loads(zlib.decompress(blob))
+        except (ValueError, EOFError, TypeError, zlib.error):
+            return {}
+        return records if isinstance(records, dict) else {}
+
+    def save_commits(self, lineage: tuple, records: dict) -> None:
+        self._results.put("history-commits", self._key(lineage),
+                          zlib.compress(marshal.dumps(records), 1))
 
 
 def dump(facts: HistoryFacts) -> bytes:

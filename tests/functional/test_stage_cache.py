@@ -47,8 +47,9 @@ def count_calls(monkeypatch, functions: dict[str, tuple[object, str]]) -> dict[s
 
 @pytest.fixture
 def calls(monkeypatch) -> dict[str, int]:
-    """How many times the git log was parsed and Louvain clustering ran."""
-    return count_calls(monkeypatch, {"log": (analyzers.history, "parse_log"),
+    """How many times history facts were folded from the log's commits (a whole log, or the
+    kept commits and the new ones) and Louvain clustering ran."""
+    return count_calls(monkeypatch, {"log": (analyzers.history, "fold_log"),
                                      "cluster": (advisor.clustering, "_cluster")})
 
 

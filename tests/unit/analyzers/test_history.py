@@ -419,3 +419,131 @@ def test_git_time_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(gitrunner.GitError, match="took longer than 0.5 s"):
         gitrunner.run_git(where, ["log"])
     assert time.perf_counter() - started < 10
+
+
+# --- reading only the commits that are new since the last read --------------------------------
+
+class _Counting:
+    """The real git runner, counting whole-log reads, ``rev-list`` walks and ``--no-walk`` reads
+    (with how many commits each asked for)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def __call__(self, repo, args):
+        if args[0] == "log" and "--no-walk=unsorted" in args:
+            self.calls.append(("new", sum(len(a) == 40 for a in args)))
+        elif args[0] in ("log", "rev-list") and "HEAD" in args and "-1" not in args:
+            self.calls.append((args[0], 0))
+        return gitrunner.run_git(repo, args)
+
+
+def _grow(repo: Path, step: int) -> None:
+    """One more piece of history: commits by people and a bot, a rename, a side branch merged
+    (a merge commit with files of its own on both sides), a file deleted."""
+    day = f"2024-02-{step + 1:02d}"
+    write(repo, "app/models.py", 1, f"s{step}")
+    write(repo, f"app/mod{step}.py", 2)
+    commit(repo, (ALICE, BOB_HOME, CAROL)[step % 3], day)
+    if step % 2:
+        git(repo, "mv", "app/models.py", f"app/models_{step}.py")
+        commit(repo, DAVE, day)
+        git(repo, "mv", f"app/models_{step}.py", "app/models.py")
+        write(repo, "app/models.py", 1, "back")
+        commit(repo, DAVE, day)
+    git(repo, "checkout", "-q", "-b", f"side{step}")
+    write(repo, "README.md", 1, f"side{step}")
+    write(repo, f"lib/side{step}.py", 1)
+    if step % 2:  # else the side branch leaves app/ alone: a subfolder's log drops the merge
+        write(repo, f"app/side{step}.py", 1)
+    commit(repo, CAROL, day)
+    git(repo, "checkout", "-q", "main")
+    write(repo, "lib/main.py", 1, f"m{step}")
+    write(repo, "app/settings.py", 1, f"m{step}")
+    commit(repo, ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"), day)
+    git(repo, "merge", "-q", "--no-ff", "-m", f"merge side{step}", f"side{step}", day=day)
+    if step == 2:
+        git(repo, "rm", "-q", "app/mod1.py")
+        commit(repo, BOB_WORK, day)
+
+
+@pytest.mark.parametrize("where, window_days, max_commits", [
+    ("root", 365, 10_000), ("root", 0, 10_000), ("root", 40, 10_000), ("root", 365, 7),
+    ("app", 365, 10_000), ("app", 365, 5)])
+def test_reading_only_new_commits_equals_reading_the_whole_log(repo: Path, tmp_path: Path,
+                                                               where, window_days, max_commits):
+    """At each new HEAD (and back at an old one) the facts from the kept commits plus the new
+    ones equal those of one whole log: merges, renames, bots, a window sliding with HEAD, the
+    newest ``max_commits`` and a subfolder's simplified history included."""
+    from analyzers.cache import ResultCache
+    from analyzers.history_cache import HistoryCache
+
+    results = ResultCache(str(tmp_path / "cache"))
+    store = HistoryCache(results)
+    root = repo if where == "root" else repo / "app"
+    heads = []
+    for step in range(5):
+        if step:
+            _grow(repo, step)
+        heads.append(git(repo, "rev-parse", "HEAD").strip())
+        counting = _Counting()
+        kw = dict(window_days=window_days, max_commits=max_commits)
+        read = collect_history(str(root), cache=store, git=counting, **kw)
+        whole = collect_history(str(root), **kw)
+        assert read == whole, f"step {step}"
+        assert read.commits > 0
+        kinds = [kind for kind, _ in counting.calls]
+        assert kinds == (["log"] if step == 0 else ["rev-list", "new"]), (step, counting.calls)
+    assert whole.merges >= (2 if max_commits > 100 else 1) and whole.bot_commits >= 1
+    assert whole.truncated == (max_commits < 100)
+    git(repo, "checkout", "-q", heads[2])  # back to an older HEAD, its facts forgotten
+    results._db.execute("DELETE FROM results_v1 WHERE key LIKE 'history:%'")
+    results._db.commit()
+    counting = _Counting()
+    read = collect_history(str(root), cache=store, git=counting, window_days=window_days,
+                           max_commits=max_commits)
+    assert read == collect_history(str(root), window_days=window_days, max_commits=max_commits)
+    assert [kind for kind, _ in counting.calls] in (["rev-list"], ["rev-list", "new"])
+    results.close()
+
+
+def test_the_new_commits_are_the_only_ones_read(repo: Path, tmp_path: Path) -> None:
+    from analyzers.cache import ResultCache
+    from analyzers.history_cache import HistoryCache
+
+    store = HistoryCache(ResultCache(str(tmp_path / "cache")))
+    collect_history(str(repo), cache=store)
+    write(repo, "app/models.py", 1, "one more")
+    commit(repo, ALICE, "2024-03-01")
+    write(repo, "app/views2.py", 1)
+    commit(repo, BOB_HOME, "2024-03-02")
+    counting = _Counting()
+    read = collect_history(str(repo), cache=store, git=counting)
+    assert counting.calls == [("rev-list", 0), ("new", 2)]
+    assert read == collect_history(str(repo))
+
+
+def test_too_many_new_commits_or_no_kept_ones_read_the_whole_log(repo: Path, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    import analyzers.history as history
+    from analyzers.cache import ResultCache
+    from analyzers.history_cache import HistoryCache
+
+    results = ResultCache(str(tmp_path / "cache"))
+    store = HistoryCache(results)
+    collect_history(str(repo), cache=store)
+    for day in ("2024-03-01", "2024-03-02"):
+        write(repo, "app/models.py", 1, day)
+        commit(repo, ALICE, day)
+    monkeypatch.setattr(history, "MAX_NEW_COMMITS", 1)
+    counting = _Counting()
+    assert collect_history(str(repo), cache=store, git=counting) == collect_history(str(repo))
+    assert [kind for kind, _ in counting.calls] == ["rev-list", "log"]
+    results._db.execute("UPDATE results_v1 SET value = X'00' WHERE key LIKE 'history-commits:%'")
+    results._db.commit()
+    write(repo, "app/models.py", 1, "again")
+    commit(repo, ALICE, "2024-03-03")
+    counting = _Counting()
+    assert collect_history(str(repo), cache=store, git=counting) == collect_history(str(repo))
+    assert [kind for kind, _ in counting.calls] == ["log"]  # damaged: read as none kept
+    results.close()
