@@ -380,8 +380,6 @@ _TWO_PATHS = frozenset("RC")  # the --name-status statuses followed by two paths
 _ONE_PATH = frozenset("ADMTUXB")
 
 
-
-
 # One commit of the log: (sha, parents, author time, email, name, entries), each entry
 # (status, path) or, for a rename or copy, (status, old, new); None for a header git did not
 # write (it still counts towards ``max_commits``, as git listed it).
