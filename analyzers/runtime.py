@@ -27,6 +27,7 @@ and test settings never do). The rules, each with the line that decides it:
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from analyzers.delivery import _COMPOSE, _DOCKERFILE, _is_yaml
@@ -208,9 +209,11 @@ def _local_packages(tree: FileTree) -> frozenset[str]:
 def detect_resilience(tree: FileTree, deps: tuple[Evidence, ...] | None = None
                       ) -> tuple[Evidence, ...]:
     found, local = [], _local_packages(tree)
+    # what the per-file results depend on beyond the file: one digest, not every name per file
+    names = hashlib.sha256("\0".join(sorted(local)).encode("utf-8", "surrogatepass")).hexdigest()
     for path, text in _application(tree):
         found += tree.evidence("resilience", path, text,
-                               lambda p, t: _resilience_in(p, t, local), tuple(sorted(local)))
+                               lambda p, t: _resilience_in(p, t, local), names)
     found += library_dependencies(_deps(tree, deps), "resilience")
     return _sorted(found)
 
