@@ -288,8 +288,8 @@ def _read_new_commits(repo, git, store, window_days, now, max_commits, renames, 
     if not kept:
         return None
     try:
-        listed = git(repo, walk_args(window_days, now, max_commits=max_commits, command="rev-list")
-                     + pathspec).decode("ascii").split()
+        listed = git(repo, ["rev-list", *walk_args(window_days, now, max_commits=max_commits),
+                            *pathspec]).decode("ascii").split()
     except (GitError, UnicodeDecodeError):
         return None
     new = [sha for sha in listed if sha not in kept]
@@ -309,11 +309,11 @@ def _read_new_commits(repo, git, store, window_days, now, max_commits, renames, 
 
 
 def walk_args(window_days: int = 365, now: datetime | None = None, *,
-              max_commits: int = DEFAULT_MAX_COMMITS, command: str = "log") -> list[str]:
-    """The commits the history reads, as ``git <command>`` options: the window's, newest first
+              max_commits: int = DEFAULT_MAX_COMMITS) -> list[str]:
+    """The commits the history reads, as ``git log`` options: the window's, newest first
     (``--date-order``), at most ``max_commits`` + 1 (the one more tells that the window was
     cut). ``git rev-list`` given the same lists the same commits, in the same order."""
-    args = [command, "--date-order"]
+    args = ["--date-order"]
     if max_commits > 0:
         args.append(f"--max-count={max_commits + 1}")
     if window_days > 0:
@@ -334,7 +334,7 @@ def log_args(window_days: int = 365, now: datetime | None = None, *,
     ``renames=False`` (partial clones) does not look for renames, the one part that reads file
     contents: no blob is needed, so none is fetched."""
     changes = ["--name-status", *(["-M", "-l1000"] if renames else ["--no-renames"])]
-    walk = walk_args(window_days, now, max_commits=max_commits)[1:] if revisions is None \
+    walk = walk_args(window_days, now, max_commits=max_commits) if revisions is None \
         else revisions
     return ["log", *changes, "-z", "--no-use-mailmap", "--encoding=UTF-8", "--no-relative",
             "--no-ext-diff", "--no-textconv", "--no-color", "--no-notes", _FORMAT, *walk]

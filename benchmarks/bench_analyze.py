@@ -12,9 +12,9 @@ skips it when absent) and django 6.1.3 from PyPI (``tests/corpora.py``; no histo
 - ``advisor analyze`` cold (empty cache), warm (the cache it filled: the whole run is reused,
   ``advisor.assess``) and on an edited copy (a clone with one module edited and committed, as
   a small pull request would: a new path and a new HEAD, so the run is not reused and history
-  is read again; the per-file facts are reused), each the real CLI in a subprocess; the process tree (CLI, parser
-  workers, git) is sampled from /proc every 50 ms for the peak summed RSS (see
-  ``bench_large.TreeSampler``, which costs ~3% of a core);
+  is read again; the per-file facts are reused), each the real CLI in a subprocess; the
+  process tree (CLI, parser workers, git) is sampled from /proc every 50 ms for the peak
+  summed RSS (see ``bench_large.TreeSampler``, which costs ~3% of a core);
 - the ratio bound / cold (1.0: the whole run costs what parsing costs), and the time of each
   stage (``advisor.analysis.StageTimes``; "reuse" is the look-up of a kept run; discovery is
   timed around the function the CLI calls).
